@@ -1,0 +1,3 @@
+from ehcp_qa.cli import main
+
+raise SystemExit(main())
