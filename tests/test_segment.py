@@ -1,0 +1,235 @@
+"""Segmentation on hand-built block sequences, one per template layout in the primer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ehcp_qa.errors import RuleError
+from ehcp_qa.model import Block, Document, Location
+from ehcp_qa.segment import segment
+from ehcp_qa.vocabulary import default_vocabulary, load_vocabulary
+
+
+def doc(*items: str | tuple) -> Document:
+    """Strings are body paragraphs; ("h", text) a heading; ("b", text) a bold paragraph;
+    ("cell", table, row, cell, text) a table-cell paragraph."""
+    blocks = []
+    for index, item in enumerate(items):
+        if isinstance(item, str):
+            blocks.append(Block(item, "paragraph", Location(index)))
+        elif item[0] == "h":
+            blocks.append(Block(item[1], "heading", Location(index), style="Heading 1"))
+        elif item[0] == "b":
+            blocks.append(Block(item[1], "paragraph", Location(index), bold=True))
+        else:
+            _, table, row, cell, text = item
+            blocks.append(Block(text, "table_cell", Location(index, table=table, row=row, cell=cell)))
+    return Document(path="plan.docx", kind="docx", blocks=tuple(blocks))
+
+
+def texts(plan, section_id: str) -> list[str]:
+    section = plan.section(section_id)
+    assert section is not None, f"section {section_id} not found; found {plan.section_ids}"
+    return [b.text for b in section.blocks]
+
+
+@pytest.mark.parametrize(
+    "heading, expected",
+    [
+        ("Section A: The views, interests and aspirations of Ava and her parents", "A"),
+        ("SECTION B - SPECIAL EDUCATIONAL NEEDS", "B"),
+        ("3. SECTION C - HEALTH NEEDS", "C"),
+        ("Section D – Social care needs", "D"),
+        ("section e outcomes", "E"),
+        ("Part 2 - My special educational needs (Section B)", "B"),
+        ("All about me", "A"),
+        ("What is important to me", "A"),
+        ("My health needs", "C"),
+        ("Special Educational Provision", "F"),
+        ("Health provision", "G"),
+        (
+            "Section H1: Social care provision under section 2 of the Chronically Sick and Disabled Persons Act 1970",
+            "H1",
+        ),
+        ("Section H2", "H2"),
+        ("Name and type of school", "I"),
+        ("Personal Budget", "J"),
+        ("Advice and information gathered during the EHC needs assessment", "K"),
+        ("Specail educational needs", "B"),  # a typo still matches
+    ],
+)
+def test_heading_layouts(heading: str, expected: str) -> None:
+    plan = segment(doc(("b", heading), "Body text here."))
+    assert plan.section_ids == (expected,)
+    assert plan.sections[0].title == heading
+    assert texts(plan, expected) == ["Body text here."]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Section F will be reviewed at the annual review.",
+        "The provision in section F is agreed by the school.",
+        "Ava likes to talk about her health needs and her new glasses.",
+        "My health is good most of the time.",
+    ],
+)
+def test_body_sentences_are_not_headings(sentence: str) -> None:
+    plan = segment(doc(("h", "Section A: All about me"), sentence))
+    assert plan.section_ids == ("A",)
+    assert texts(plan, "A") == [sentence]
+
+
+def test_out_of_order_and_missing_sections_are_kept_as_given() -> None:
+    plan = segment(doc(("h", "Section E: Outcomes"), "Outcome one.", ("h", "Section B: Needs"), "Need one."))
+    assert plan.section_ids == ("E", "B")
+    assert plan.section("C") is None
+
+
+def test_undivided_h_with_parts() -> None:
+    plan = segment(
+        doc(
+            ("h", "Section H: Social care provision"),
+            "H1:",
+            "Short breaks of 3 hours every Saturday.",
+            "H2: None identified at this time because the family has declined further support from the team.",
+            ("h", "Section I: Placement"),
+        )
+    )
+    assert plan.section_ids == ("H1", "H2", "I")
+    assert texts(plan, "H1") == ["Short breaks of 3 hours every Saturday."]
+    assert texts(plan, "H2")[0].startswith("H2: None identified")
+
+
+def test_undivided_h_without_parts_stays_h() -> None:
+    plan = segment(doc(("h", "Section H: Social care provision"), "No social care provision is needed."))
+    assert plan.section_ids == ("H",)
+    assert plan.section("H1") is plan.section("H")
+
+
+def test_heading_in_first_table_cell() -> None:
+    plan = segment(
+        doc(
+            ("cell", 0, 0, 0, "Section C: Health needs"),
+            ("cell", 0, 1, 0, "Ava has epilepsy."),
+            ("cell", 1, 0, 0, "Section D: Social care needs"),
+            ("cell", 1, 1, 0, "Ava has a social worker."),
+        )
+    )
+    assert plan.section_ids == ("C", "D")
+    assert texts(plan, "D") == ["Ava has a social worker."]
+
+
+def test_combined_e_and_f_table_splits_by_column_and_keeps_rows() -> None:
+    plan = segment(
+        doc(
+            ("h", "Sections E and F: Outcomes and provision"),
+            ("cell", 0, 0, 0, "Need"),
+            ("cell", 0, 0, 1, "Outcome"),
+            ("cell", 0, 0, 2, "Provision"),
+            ("cell", 0, 0, 3, "Frequency"),
+            ("cell", 0, 0, 4, "Who"),
+            ("cell", 0, 1, 0, "Ava finds it hard to share."),
+            ("cell", 0, 1, 1, "By July 2026 Ava will take turns in a game of four."),
+            ("cell", 0, 1, 2, "Social skills group of four pupils."),
+            ("cell", 0, 1, 3, "30 minutes weekly"),
+            ("cell", 0, 1, 4, "Teaching assistant trained by SALT"),
+        )
+    )
+    assert texts(plan, "E") == ["By July 2026 Ava will take turns in a game of four."]
+    assert texts(plan, "F") == [
+        "Social skills group of four pupils.",
+        "30 minutes weekly",
+        "Teaching assistant trained by SALT",
+    ]
+    assert texts(plan, "B") == ["Ava finds it hard to share."]
+    outcome, provision = plan.section("E").blocks[0], plan.section("F").blocks[0]
+    assert (outcome.location.table, outcome.location.row) == (
+        provision.location.table,
+        provision.location.row,
+    )
+
+
+def test_health_provision_table_is_not_split_into_other_sections() -> None:
+    plan = segment(
+        doc(
+            ("h", "Section G: Health provision"),
+            ("cell", 0, 0, 0, "Need"),
+            ("cell", 0, 0, 1, "Provision"),
+            ("cell", 0, 0, 2, "Who"),
+            ("cell", 0, 1, 0, "Seizures"),
+            ("cell", 0, 1, 1, "Care plan"),
+            ("cell", 0, 1, 2, "Epilepsy nurse"),
+        )
+    )
+    assert plan.section_ids == ("G",)
+    assert len(texts(plan, "G")) == 6
+
+
+def test_personal_details_table_is_metadata_not_a_section() -> None:
+    plan = segment(
+        doc(
+            ("cell", 0, 0, 0, "Name"),
+            ("cell", 0, 0, 1, "Ava Jones"),
+            ("cell", 0, 0, 2, "Date of birth"),
+            ("cell", 0, 0, 3, "14/02/2011"),
+            ("cell", 0, 1, 0, "Year group"),
+            ("cell", 0, 1, 1, "Year 9"),
+            ("cell", 0, 1, 2, "Date of issue"),
+            ("cell", 0, 1, 3, "1 September 2025"),
+            "Date of request for assessment: 3 March 2025",
+            ("h", "Section A: All about me"),
+            "Ava likes horses.",
+        )
+    )
+    assert plan.section_ids == ("A",)
+    meta = plan.metadata
+    assert meta.child_name == "Ava Jones"
+    assert meta.date_of_birth == "14/02/2011"
+    assert meta.year_group == 9
+    assert meta.age == 14
+    assert meta.date_issued == "1 September 2025"
+    assert meta.date_of_request == "3 March 2025"
+    assert ("Name", "Ava Jones") in meta.fields
+    assert len(plan.preamble) == 9
+
+
+def test_contents_page_does_not_steal_titles_or_order() -> None:
+    plan = segment(
+        doc(
+            "Contents",
+            "Section A: All about me",
+            "Section B: My needs",
+            ("h", "Section A: All about me"),
+            "Ava likes horses.",
+            ("h", "Section B: My needs"),
+            "Ava reads slowly.",
+        )
+    )
+    assert plan.section_ids == ("A", "B")
+    assert texts(plan, "A") == ["Ava likes horses."]
+
+
+def test_a_letter_without_sections_has_none() -> None:
+    plan = segment(
+        doc("Dear Mr Smith,", "Thank you for your letter about the school bus.", "Yours sincerely,")
+    )
+    assert plan.sections == ()
+    assert len(plan.preamble) == 3
+
+
+def test_vocabulary_errors_name_file_and_field(tmp_path: Path) -> None:
+    bad = tmp_path / "sections.yaml"
+    bad.write_text("version: 1\nsections:\n  Z:\n    titles: [nonsense]\n", encoding="utf-8")
+    with pytest.raises(RuleError, match=r"sections\.yaml: sections\.Z"):
+        load_vocabulary(bad)
+    bad.write_text("version: 1\nsections:\n  A:\n    titles: [1, '']\n", encoding="utf-8")
+    with pytest.raises(RuleError, match=r"sections\.A\.titles"):
+        load_vocabulary(bad)
+
+
+def test_default_vocabulary_covers_every_section() -> None:
+    ids = {section_id for _, section_id in default_vocabulary().titles}
+    assert ids == {"A", "B", "C", "D", "E", "F", "G", "H", "H1", "H2", "I", "J", "K"}
