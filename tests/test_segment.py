@@ -213,9 +213,7 @@ def test_contents_page_does_not_steal_titles_or_order() -> None:
 
 
 def test_a_letter_without_sections_has_none() -> None:
-    plan = segment(
-        doc("Dear Mr Smith,", "Thank you for your letter about the school bus.", "Yours sincerely,")
-    )
+    plan = segment(doc("Dear Mr Smith,", "Thank you for your letter about the school bus.", "Yours sincerely,"))
     assert plan.sections == ()
     assert len(plan.preamble) == 3
 
