@@ -17,7 +17,10 @@ from ehcp_qa.vocabulary import Vocabulary, normalise
 
 LABEL_SIMILARITY = 92
 MAX_LABEL_WORDS = 10
-_LABEL_LINE = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z'’ ./()-]{1,60}?)\s*:\s*(?P<value>\S.*)$")
+# A label is a capitalised word and the lower-case words after it, ending in a colon: "Date of birth:".
+# Lines often hold several: "Name: Amir Hussain | Date of birth: 19/07/2017 | Year: 3".
+_INLINE_LABEL = re.compile(r"(?<![\w'’])(?P<label>[A-Z][\w'’]*(?:\s+(?:/\s+)?[a-z(][\w'’()]*){0,7})\s*:\s+")
+_VALUE_END = " |;.,\t"
 _YEAR = re.compile(r"\b(?:year|yr|y|nc)\s*(\d{1,2})\b|^\s*(\d{1,2})\s*$", re.IGNORECASE)
 _AGE = re.compile(r"\b(\d{1,2})\b")
 _ORDINAL = re.compile(r"(\d)(st|nd|rd|th)\b", re.IGNORECASE)
@@ -66,6 +69,17 @@ def age_on(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
+def inline_pairs(text: str) -> list[tuple[str, str]]:
+    """Every "Label: value" pair of a line, each value running to the next label."""
+    labels = list(_INLINE_LABEL.finditer(text))
+    pairs: list[tuple[str, str]] = []
+    for here, after in zip(labels, [*labels[1:], None], strict=False):
+        value = text[here.end() : after.start() if after else len(text)].strip(_VALUE_END)
+        if value:
+            pairs.append((here.group("label").strip(), value))
+    return pairs
+
+
 def label_value_pairs(blocks: Sequence[Block]) -> list[tuple[str, str]]:
     """Label/value pairs from table rows (cells 0|1, 2|3 ...) and from "Label: value" paragraphs."""
     rows: dict[tuple[int, int], dict[int, list[str]]] = {}
@@ -74,8 +88,8 @@ def label_value_pairs(blocks: Sequence[Block]) -> list[tuple[str, str]]:
         loc = block.location
         if loc.table is not None and loc.row is not None and loc.cell is not None:
             rows.setdefault((loc.table, loc.row), {}).setdefault(loc.cell, []).append(block.text)
-        elif line := _LABEL_LINE.match(block.text):
-            pairs.append((line.group("label").strip(), line.group("value").strip()))
+        else:
+            pairs.extend(inline_pairs(block.text))
     for cells in rows.values():
         ordered = [" ".join(cells[i]) for i in sorted(cells)]
         for label, value in zip(ordered[0::2], ordered[1::2], strict=False):
@@ -117,6 +131,11 @@ def extract_metadata(
         field_name = _field_for(label, vocabulary)
         if field_name and field_name not in values:
             values[field_name] = value
+    if "year_group" not in values:
+        # "School and year: Ashbridge Primary, Year 7"
+        in_year_labels = [v for label, v in pairs if "year" in normalise(label) and parse_year_group(v) is not None]
+        if in_year_labels:
+            values["year_group"] = in_year_labels[0]
     birth = parse_date(values.get("date_of_birth", ""))
     issued = values.get("date_issued")
     requested = values.get("date_of_request")

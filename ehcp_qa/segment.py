@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 
 from ehcp_qa.metadata import extract_metadata
 from ehcp_qa.model import Block, Document, Plan, Section
-from ehcp_qa.vocabulary import Vocabulary, default_vocabulary, normalise
+from ehcp_qa.vocabulary import Concepts, Vocabulary, default_vocabulary, normalise
 
 _LETTER = r"(h\s?\(?[12]\)?|[a-k])"
 # "Section B", "3. SECTION B -", "Part 2: Section B", "Sections E and F" at the start of a heading.
@@ -24,15 +24,17 @@ _LEADING_SECTION = re.compile(
     rf"sections?\s+{_LETTER}(?:\s*(?:and|&|/|,|\+)\s*{_LETTER})?\b(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
-# "Part 2 - My special educational needs (Section B)"
-_BRACKETED_SECTION = re.compile(rf"[(\[]\s*sections?\s+{_LETTER}\s*[)\]]\s*$", re.IGNORECASE)
+# "Part 2 - My special educational needs (Section B)", "What help will I get? (F)", "(Sections H1 and H2)"
+_BRACKETED_SECTION = re.compile(
+    rf"[(\[]\s*(?:sections?\s+)?{_LETTER}(?:\s*(?:and|&|/|,)\s*{_LETTER})?\s*[)\]]\s*$", re.IGNORECASE
+)
+# "C. Health needs", "H1) Other social care": a letter, a separator, then a known title.
+_LETTER_FIRST = re.compile(rf"^\s*{_LETTER}\s*[.):\-–—]\s+(?P<rest>\S.*)$", re.IGNORECASE | re.DOTALL)
 # "H1:" / "H2 -" opening a part of an undivided Section H.
 _H_PART = re.compile(r"^\s*h\s?\(?([12])\)?\s*(?:[:.\-–—)]|$)(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
 # What may follow the letter in a real heading: nothing, a separator, or title words (checked against titles).
 _SEPARATOR = re.compile(r"^\s*(?:[:.\-–—)]|$)")
-_NUMBERING = re.compile(
-    r"^\s*(?:(?:\d{1,2}|[ivx]{1,4})\s*[.):]\s*|part\s+\d{1,2}\s*[-–—:.]?\s*)", re.IGNORECASE
-)
+_NUMBERING = re.compile(r"^\s*(?:(?:\d{1,2}|[ivx]{1,4})\s*[.):]\s*|part\s+\d{1,2}\s*[-–—:.]?\s*)", re.IGNORECASE)
 
 MAX_HEADING_WORDS = 40  # the statutory wording of H1 runs to about 30 words
 MAX_UNLETTERED_WORDS = 14
@@ -44,10 +46,15 @@ COMBINABLE = frozenset({"B", "E", "F"})  # sections whose tables may hold Need |
 class HeadingMatch:
     ids: tuple[str, ...]  # usually one; two for a combined heading such as "Sections E and F"
     title: str
+    # Found by wording alone (a phrase or concept, no letter or known title): could be a sub-heading, so it
+    # may open a section not seen yet but never sends text back to an earlier one.
+    weak: bool = False
+    by_letter: bool = False  # the heading names its letter: always a section heading
 
 
-def _section_id(letter: str) -> str:
-    return re.sub(r"[^A-K12]", "", letter.upper())
+def _section_ids(*letters: str | None) -> tuple[str, ...]:
+    ids = tuple(re.sub(r"[^A-K12]", "", letter.upper()) for letter in letters if letter)
+    return ("H",) if set(ids) == {"H1", "H2"} else ids  # "Sections H1 and H2" under one heading: undivided
 
 
 def _looks_like_heading(block: Block) -> bool:
@@ -59,22 +66,43 @@ def _looks_like_heading(block: Block) -> bool:
     return not block.text.rstrip().endswith((".", ",", ";"))
 
 
-def _title_section(text: str, vocabulary: Vocabulary) -> str | None:
-    """The section whose known title this heading text is, or contains as a whole phrase."""
+def _has_phrase(padded: str, phrases: tuple[str, ...]) -> bool:
+    return any(f" {phrase} " in padded for phrase in phrases)
+
+
+def _concept_section(padded: str, concepts: Concepts) -> str | None:
+    """ "Support for my learning" -> F: one domain and one kind, or one single-concept phrase."""
+    domains = {domain for domain, words in concepts.domains if _has_phrase(padded, words)}
+    kinds = {kind for kind, words in concepts.kinds if _has_phrase(padded, words)}
+    if len(domains) == 1 and len(kinds) == 1:
+        paired = dict(concepts.pairs).get((domains.pop(), kinds.pop()))
+        if paired:
+            return paired
+    singles = {section_id for section_id, phrases in concepts.single if _has_phrase(padded, phrases)}
+    return singles.pop() if len(singles) == 1 else None
+
+
+def _title_section(text: str, vocabulary: Vocabulary) -> tuple[str, bool] | None:
+    """(section id, weak) for heading text that is a known title, contains one, or names its concepts."""
     normal = normalise(_NUMBERING.sub("", text))
     if not normal:
         return None
     choices = [title for title, _ in vocabulary.titles]
     best = process.extractOne(normal, choices, scorer=fuzz.ratio, score_cutoff=TITLE_SIMILARITY)
     if best is not None:
-        return vocabulary.titles[best[2]][1]
+        return vocabulary.titles[best[2]][1], False
     padded = f" {normal} "
+    if _has_phrase(padded, vocabulary.concepts.not_headings):
+        return None  # "Special Educational Needs Service" on a title page
     contained = [
         (len(title), section_id)
         for title, section_id in vocabulary.titles
         if title.count(" ") >= 2 and f" {title} " in padded
     ]
-    return max(contained)[1] if contained else None
+    if contained:
+        return max(contained)[1], True
+    concept = _concept_section(padded, vocabulary.concepts)
+    return (concept, True) if concept else None
 
 
 def match_heading(block: Block, vocabulary: Vocabulary) -> HeadingMatch | None:
@@ -88,16 +116,20 @@ def match_heading(block: Block, vocabulary: Vocabulary) -> HeadingMatch | None:
         rest = leading.group("rest")
         # "Section F will be reviewed..." is a sentence about a section, not its heading.
         if _SEPARATOR.match(rest) or _title_section(rest, vocabulary) or _looks_like_heading(block):
-            ids = tuple(_section_id(letter) for letter in leading.groups()[:2] if letter)
-            return HeadingMatch(ids=ids, title=text)
+            return HeadingMatch(ids=_section_ids(*leading.groups()[:2]), title=text, by_letter=True)
+        return None
+    if not _looks_like_heading(block):
         return None
     bracketed = _BRACKETED_SECTION.search(text)
-    if bracketed and _looks_like_heading(block):
-        return HeadingMatch(ids=(_section_id(bracketed.group(1)),), title=text)
-    if words <= MAX_UNLETTERED_WORDS and _looks_like_heading(block):
-        section_id = _title_section(text, vocabulary)
-        if section_id:
-            return HeadingMatch(ids=(section_id,), title=text)
+    if bracketed:
+        return HeadingMatch(ids=_section_ids(*bracketed.groups()[:2]), title=text, by_letter=True)
+    letter_first = _LETTER_FIRST.match(text)
+    if letter_first and _title_section(letter_first.group("rest"), vocabulary):
+        return HeadingMatch(ids=_section_ids(letter_first.group(1)), title=text, by_letter=True)
+    if words <= MAX_UNLETTERED_WORDS:
+        found = _title_section(text, vocabulary)
+        if found:
+            return HeadingMatch(ids=(found[0],), title=text, weak=found[1])
     return None
 
 
@@ -120,8 +152,15 @@ def _column_section(header: str, vocabulary: Vocabulary) -> str | None:
     return None
 
 
-def _column_roles(table_blocks: Sequence[Block], vocabulary: Vocabulary) -> tuple[int, dict[int, str]] | None:
-    """(header row, {cell: section}) when a table's header row splits it across sections, e.g. E and F."""
+_Roles = tuple[int, dict[int, str]]  # (header row, {cell: section id})
+
+
+def _column_roles(table_blocks: Sequence[Block], vocabulary: Vocabulary) -> _Roles | None:
+    """(header row, {cell: section}) for a combined outcomes-and-provision table.
+
+    Only a table with both an outcome and a provision column is split: in a provision table under F, an
+    "Area of need" column labels the provision and stays in F.
+    """
     first_rows = sorted({b.location.row for b in table_blocks if b.location.row is not None})[:2]
     for row in first_rows:
         cells = [b for b in table_blocks if b.location.row == row]
@@ -132,9 +171,23 @@ def _column_roles(table_blocks: Sequence[Block], vocabulary: Vocabulary) -> tupl
             for b in cells
             if (s := _column_section(b.text, vocabulary)) and b.location.cell is not None
         }
-        if len(set(roles.values())) >= 2:
+        if {"E", "F"} <= set(roles.values()):
             return row, roles
     return None
+
+
+def _continued_roles(
+    table_blocks: Sequence[Block], previous_blocks: Sequence[Block], previous_roles: _Roles | None
+) -> _Roles | None:
+    """A table that carries straight on from a combined one, with as many columns, keeps its columns' roles.
+
+    PDF pages and Word documents often break one long table into two, and only the first has a header row.
+    """
+    if previous_roles is None:
+        return None
+    width = max((b.location.cell or 0 for b in table_blocks), default=0)
+    previous_width = max((b.location.cell or 0 for b in previous_blocks), default=0)
+    return (-1, previous_roles[1]) if width == previous_width else None
 
 
 class _Builder:
@@ -183,17 +236,21 @@ def _tables(blocks: Iterable[Block]) -> dict[int, list[Block]]:
 def segment(document: Document, vocabulary: Vocabulary | None = None) -> Plan:
     vocabulary = vocabulary or default_vocabulary()
     tables = _tables(document.blocks)
-    roles_cache: dict[int, tuple[int, dict[int, str]] | None] = {}
+    roles_cache: dict[int, _Roles | None] = {}
     builder = _Builder()
     current: str | None = None
     combined = False  # the current heading named several sections ("Sections E and F")
+    previous_table: int | None = None  # the table of the block just before, if it was in one
 
     for block in document.blocks:
         table = block.location.table
         if table is not None and (combined or current in COMBINABLE):
             if table not in roles_cache:
-                roles_cache[table] = _column_roles(tables[table], vocabulary)
+                roles_cache[table] = _column_roles(tables[table], vocabulary) or _continued_roles(
+                    tables[table], tables.get(previous_table, ()), roles_cache.get(previous_table)
+                )
             roles = roles_cache[table]
+            previous_table = table
             if roles is not None:
                 header_row, by_cell = roles
                 if block.location.row == header_row:
@@ -202,6 +259,7 @@ def segment(document: Document, vocabulary: Vocabulary | None = None) -> Plan:
                 builder.add(column_section or current, block)
                 continue
 
+        previous_table = table
         h_part = _h_part(block, current)
         if h_part:
             current, holds_content = h_part
@@ -211,6 +269,12 @@ def segment(document: Document, vocabulary: Vocabulary | None = None) -> Plan:
             continue
 
         heading = match_heading(block, vocabulary)
+        if (
+            heading
+            and not heading.by_letter
+            and (heading.ids == (current,) or (heading.weak and heading.ids[0] in builder.blocks))
+        ):
+            heading = None  # a sub-heading ("About me" inside section A) or an echo of an earlier section: body text
         if heading:
             for section_id in heading.ids:
                 builder.open(section_id, heading.title)

@@ -32,18 +32,64 @@ def normalise(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class Concepts:
+    """What an unlettered heading is about: a domain and a kind of content, or a single telling phrase."""
+
+    domains: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (domain, normalised words)
+    kinds: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (kind, normalised words)
+    pairs: tuple[tuple[tuple[str, str], str], ...] = ()  # ((domain, kind), section id)
+    single: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (section id, normalised phrases)
+    not_headings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     titles: tuple[tuple[str, str], ...]  # (normalised title, section id)
-    columns: tuple[
-        tuple[str, tuple[str, ...]], ...
-    ]  # (section id, normalised header words), in priority order
+    columns: tuple[tuple[str, tuple[str, ...]], ...]  # (section id, normalised header words), by priority
     metadata_labels: tuple[tuple[str, str], ...]  # (normalised label, metadata field)
+    concepts: Concepts = Concepts()
 
 
 def _string_list(value: object, where: str, path: Path) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
         raise RuleError(f"{path.name}: {where} must be a list of non-empty strings")
     return value
+
+
+def _word_lists(value: object, where: str, path: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(value, dict):
+        raise RuleError(f"{path.name}: {where} must be a mapping of names to word lists")
+    return tuple(
+        (str(name), tuple(normalise(w) for w in _string_list(words, f"{where}.{name}", path)))
+        for name, words in value.items()
+    )
+
+
+def _section_ids(items: tuple[tuple[str, tuple[str, ...]], ...], where: str, path: Path) -> None:
+    for section_id, _ in items:
+        if section_id not in KNOWN_IDS:
+            raise RuleError(f"{path.name}: {where}.{section_id} is not a statutory section id")
+
+
+def _load_concepts(data: object, path: Path) -> Concepts:
+    if data is None:
+        return Concepts()
+    if not isinstance(data, dict):
+        raise RuleError(f"{path.name}: concepts must be a mapping")
+    domains = _word_lists(data.get("domains", {}), "concepts.domains", path)
+    kinds = _word_lists(data.get("kinds", {}), "concepts.kinds", path)
+    single = _word_lists(data.get("single", {}), "concepts.single", path)
+    _section_ids(single, "concepts.single", path)
+    pairs = []
+    for key, section_id in (data.get("pairs") or {}).items():
+        domain, _, kind = str(key).partition(" ")
+        if domain not in dict(domains) or kind not in dict(kinds) or section_id not in KNOWN_IDS:
+            raise RuleError(f"{path.name}: concepts.pairs.{key} must be '<domain> <kind>: <section id>'")
+        pairs.append(((domain, kind), section_id))
+    not_headings = data.get("not_headings", [])
+    if not_headings:
+        not_headings = [normalise(w) for w in _string_list(not_headings, "concepts.not_headings", path)]
+    return Concepts(domains, kinds, tuple(pairs), single, tuple(not_headings))
 
 
 def load_vocabulary(path: Path = SECTIONS_FILE) -> Vocabulary:
@@ -76,7 +122,12 @@ def load_vocabulary(path: Path = SECTIONS_FILE) -> Vocabulary:
         if field_name not in METADATA_FIELDS:
             raise RuleError(f"{path.name}: metadata.{field_name} is not one of {', '.join(METADATA_FIELDS)}")
         labels.extend((normalise(w), field_name) for w in _string_list(words, f"metadata.{field_name}", path))
-    return Vocabulary(titles=tuple(titles), columns=tuple(columns), metadata_labels=tuple(labels))
+    return Vocabulary(
+        titles=tuple(titles),
+        columns=tuple(columns),
+        metadata_labels=tuple(labels),
+        concepts=_load_concepts(data.get("concepts"), path),
+    )
 
 
 @cache

@@ -58,6 +58,13 @@ def texts(plan, section_id: str) -> list[str]:
         ("Personal Budget", "J"),
         ("Advice and information gathered during the EHC needs assessment", "K"),
         ("Specail educational needs", "B"),  # a typo still matches
+        ("What help will I get at school? (F)", "F"),
+        ("C. Health needs related to special educational needs", "C"),
+        ("Support for my learning", "F"),
+        ("Help with my health", "G"),
+        ("Where I learn", "I"),
+        ("The outcomes we are working towards", "E"),
+        ("Help from social care (Sections H1 and H2)", "H"),
     ],
 )
 def test_heading_layouts(heading: str, expected: str) -> None:
@@ -80,6 +87,21 @@ def test_body_sentences_are_not_headings(sentence: str) -> None:
     plan = segment(doc(("h", "Section A: All about me"), sentence))
     assert plan.section_ids == ("A",)
     assert texts(plan, "A") == [sentence]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Borough of Ashbridge - Special Educational Needs Service", "My Education, Health and Care Plan", "a) Speech"],
+)
+def test_title_page_lines_are_not_headings(line: str) -> None:
+    plan = segment(doc(("b", line), ("h", "Section A: All about me"), "Ava likes horses."))
+    assert plan.section_ids == ("A",)
+    assert [b.text for b in plan.preamble] == [line]
+
+
+def test_sub_heading_echoing_its_own_section_stays_content() -> None:
+    plan = segment(doc(("h", "Section A: Views"), ("h", "About me"), "Ava likes horses.", ("h", "Section B")))
+    assert texts(plan, "A") == ["About me", "Ava likes horses."]
 
 
 def test_out_of_order_and_missing_sections_are_kept_as_given() -> None:
@@ -150,6 +172,33 @@ def test_combined_e_and_f_table_splits_by_column_and_keeps_rows() -> None:
         provision.location.table,
         provision.location.row,
     )
+
+
+def test_combined_table_continued_without_header_keeps_column_roles() -> None:
+    plan = segment(
+        doc(
+            ("h", "Section E and F"),
+            ("cell", 0, 0, 0, "Need"), ("cell", 0, 0, 1, "Outcome"), ("cell", 0, 0, 2, "Provision"),
+            ("cell", 0, 1, 0, "Reads slowly."), ("cell", 0, 1, 1, "Reads 50 words by July."),
+            ("cell", 0, 1, 2, "Daily phonics, 20 minutes."),
+            ("cell", 1, 0, 0, "Hard to share."), ("cell", 1, 0, 1, "Takes turns by July."),
+            ("cell", 1, 0, 2, "Weekly group of four."),
+        )
+    )  # fmt: skip
+    assert texts(plan, "E") == ["Reads 50 words by July.", "Takes turns by July."]
+    assert texts(plan, "F") == ["Daily phonics, 20 minutes.", "Weekly group of four."]
+
+
+def test_provision_table_with_an_area_column_stays_in_f() -> None:
+    plan = segment(
+        doc(
+            ("h", "Section F: Provision"),
+            ("cell", 0, 0, 0, "Area of need"), ("cell", 0, 0, 1, "Provision"), ("cell", 0, 0, 2, "Frequency"),
+            ("cell", 0, 1, 0, "Cognition and learning"), ("cell", 0, 1, 1, "Phonics"), ("cell", 0, 1, 2, "Daily"),
+        )
+    )  # fmt: skip
+    assert plan.section_ids == ("F",)
+    assert texts(plan, "F")[-3:] == ["Cognition and learning", "Phonics", "Daily"]
 
 
 def test_health_provision_table_is_not_split_into_other_sections() -> None:
