@@ -69,7 +69,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         if plan.kind != "docx":
             raise InputError(f"{args.file.name}: --annotate needs a .docx draft; use --format html for a PDF")
-        placed = annotate_docx(args.file, result.findings, args.annotate)
+        placed = annotate_docx(args.file, result.findings, args.annotate, plan=plan)
         print(f"ehcp-qa: {placed} comments written to {args.annotate}", file=sys.stderr)
     has_errors = any(f.severity == Severity.ERROR for f in result.findings)
     return EXIT_FINDINGS if has_errors else EXIT_CLEAN
@@ -79,6 +79,55 @@ def cmd_rules(args: argparse.Namespace) -> int:
     from ehcp_qa.engine import explain_rules
 
     _write(explain_rules(_ruleset(args), code=args.code), None)
+    return EXIT_CLEAN
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from ehcp_qa.audit import criteria_by_section, run_audit
+
+    result = run_audit(
+        args.paths,
+        args.out,
+        sample=args.sample,
+        seed=args.seed,
+        stratify=args.stratify,
+        cases_csv=args.cases,
+        csv_out=args.csv,
+        jsonl_out=args.jsonl,
+        jobs=args.jobs,
+        criteria=criteria_by_section(_ruleset(args).rules),
+    )
+    print(
+        f"ehcp-qa: {len(result.plans)} plans audited, {len(result.unreadable)} unreadable, "
+        f"seed {result.sampling.seed}: {args.out}",
+        file=sys.stderr,
+    )
+    return EXIT_CLEAN
+
+
+def cmd_moderate(args: argparse.Namespace) -> int:
+    from ehcp_qa.moderate import moderate_workbook
+
+    report = moderate_workbook(args.workbook)
+    _write(report.to_text() if args.format == "text" else report.to_json() + "\n", None)
+    return EXIT_CLEAN
+
+
+def cmd_redact(args: argparse.Namespace) -> int:
+    from ehcp_qa.redact import redact_file, redact_folder
+
+    if args.source.is_dir():
+        outcomes = redact_folder(args.source, args.out, redact_schools=args.schools)
+        failed = 0
+        for path, outcome in outcomes:
+            if isinstance(outcome, str):
+                failed += 1
+                print(f"ehcp-qa: skipped {path.name}: {outcome}", file=sys.stderr)
+            else:
+                print(f"ehcp-qa: redacted {path.name} -> {outcome.output}", file=sys.stderr)
+        return EXIT_UNREADABLE if failed and failed == len(outcomes) else EXIT_CLEAN
+    report = redact_file(args.source, args.out, redact_schools=args.schools)
+    print(f"ehcp-qa: redacted copy written to {report.output}; check the report beside it", file=sys.stderr)
     return EXIT_CLEAN
 
 
@@ -122,6 +171,30 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("code", nargs="?", help="explain one rule in full, e.g. PRV001")
     _add_rule_options(rules)
     rules.set_defaults(handler=cmd_rules)
+
+    audit = commands.add_parser("audit", help="dip-sample plans from files or folders and write an audit workbook")
+    audit.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    audit.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
+    audit.add_argument("--sample", type=int, metavar="N", help="audit a random sample of N plans (default: all)")
+    audit.add_argument("--seed", type=int, metavar="S", help="random seed; the same seed gives the same sample")
+    audit.add_argument("--stratify", metavar="FIELD", help="year_group, phase, or a column of --cases")
+    audit.add_argument("--cases", type=Path, metavar="cases.csv", help="case metadata (file, caseworker, team ...)")
+    audit.add_argument("--csv", type=Path, metavar="FILE", help="also write one CSV row per plan")
+    audit.add_argument("--jsonl", type=Path, metavar="FILE", help="also write JSON lines, one per plan")
+    audit.add_argument("--jobs", type=int, metavar="N", help="plans checked in parallel (default: cores)")
+    _add_rule_options(audit)
+    audit.set_defaults(handler=cmd_audit)
+
+    moderate = commands.add_parser("moderate", help="agreement between reviewers and the tool in an audit workbook")
+    moderate.add_argument("workbook", type=Path)
+    moderate.add_argument("--format", choices=("text", "json"), default="text")
+    moderate.set_defaults(handler=cmd_moderate)
+
+    redact = commands.add_parser("redact", help="write a redacted copy of a plan (or of every plan in a folder)")
+    redact.add_argument("source", type=Path, metavar="FILE|FOLDER")
+    redact.add_argument("--out", type=Path, required=True, metavar="OUT", help="output file (or folder)")
+    redact.add_argument("--schools", action="store_true", help="also replace school and setting names")
+    redact.set_defaults(handler=cmd_redact)
     return parser
 
 

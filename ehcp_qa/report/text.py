@@ -51,7 +51,12 @@ def render_text(result: CheckResult) -> str:
         else:
             grade = grades.get(section_id)
             title = titles.get(section_id, f"(missing) {SECTION_NAMES.get(section_id, '')}")
-            lines += ["", f"Section {section_id}: {title}" + (f"  [{grade.grade}]" if grade else "")]
+            heading = (
+                f"[{section_id}] {title}"
+                if f"section {section_id.lower()}" in title.lower()
+                else (f"Section {section_id}: {title}")
+            )
+            lines += ["", heading + (f"  [{grade.grade}]" if grade else "")]
             if not in_section:
                 lines.append("  no findings")
         for finding in in_section:
@@ -64,9 +69,7 @@ def render_sections(plan: Plan) -> str:
     lines = [f"{plan.path}: {len(plan.sections)} section{'s' if len(plan.sections) != 1 else ''} found"]
     meta = plan.metadata
     known = [
-        f"{name}={value}"
-        for name, value in (("year group", meta.year_group), ("age", meta.age))
-        if value is not None
+        f"{name}={value}" for name, value in (("year group", meta.year_group), ("age", meta.age)) if value is not None
     ]
     if known:
         lines.append("Plan states: " + ", ".join(known))
