@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ehcp_qa.engine import RuleSet, load_rules, run_checks
 from ehcp_qa.model import Finding, Plan, Score
 from ehcp_qa.read import read_document
-from ehcp_qa.score import Scoring, load_scoring, score_plan
 from ehcp_qa.segment import segment
+
+if TYPE_CHECKING:
+    from ehcp_qa.engine import RuleSet
+    from ehcp_qa.score import Scoring
 
 
 @dataclass(frozen=True)
@@ -23,12 +26,19 @@ def read_plan(path: str | Path) -> Plan:
     return segment(read_document(path))
 
 
+# The engine and scorer are imported when first used: they load spaCy (about 2 s), and a file that cannot be
+# read should be reported at once.
 def check_plan(plan: Plan, ruleset: RuleSet, scoring: Scoring) -> CheckResult:
+    from ehcp_qa.engine import run_checks
+    from ehcp_qa.score import score_plan
+
     findings = run_checks(plan, ruleset)
     return CheckResult(plan=plan, findings=findings, score=score_plan(plan, findings, scoring))
 
 
-def check_file(
-    path: str | Path, ruleset: RuleSet | None = None, scoring: Scoring | None = None
-) -> CheckResult:
-    return check_plan(read_plan(path), ruleset or load_rules(), scoring or load_scoring())
+def check_file(path: str | Path, ruleset: RuleSet | None = None, scoring: Scoring | None = None) -> CheckResult:
+    from ehcp_qa.engine import load_rules
+    from ehcp_qa.score import load_scoring
+
+    plan = read_plan(path)
+    return check_plan(plan, ruleset or load_rules(), scoring or load_scoring())
