@@ -1,0 +1,335 @@
+"""medical-term: a diagnosis or medical term named with no plain-English explanation near it (Vale's
+"conditional" check: if X appears, its explanation must appear too).
+
+A term counts as explained when
+  - its sentence, the sentence before it in the same paragraph or the next sentence has an explanation cue
+    (`explained_by`: "which means", "this affects", "is a condition", "for Sam this means", "these are called"),
+  - a gloss follows it: words in brackets that are more than another name for it, or words after a dash or colon
+    ("Epilepsy - Sam has seizures ..."), or
+  - another cell of its table row says something ("Epilepsy | Sam has short seizures ..."), or
+  - it is explained in one of `explained_in` (section B describes needs: there a term counts as explained when
+    its sentence or the next says how the child is affected, `impact_words`: "finds it hard", "especially").
+Expanding an acronym ("ADHD (Attention Deficit Hyperactivity Disorder)") is not an explanation: both names are
+the same glossary entry. A negated term ("no diagnosis of autism") is not reported, nor an everyday name for a
+condition ("hearing loss", "eye test": an alias made of words that the glossary's own plain-English notes use
+often). Each term is reported once, at its first mention, when none of its mentions is explained.
+
+`terms: glossary` reports glossary terms (and misspellings of them, by rapidfuzz); `terms: fallback` reports words
+that look medical but are not in the glossary: suffixes such as -itis, -osis, -aemia, -plegia, medicine-name
+stems such as -prazole or -oxetine, and names ending in "syndrome", "disorder", "disease" or "palsy".
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from spacy.tokens import Doc, Span, Token
+
+from ehcp_qa.checks.base import CheckType, Hit, Params, PlanView, Setup
+from ehcp_qa.checks.glossary import GlossaryMatcher, Term, parse_glossary
+from ehcp_qa.checks.phrases import PhraseList, gloss_after
+from ehcp_qa.checks.units import is_label, row_key, table_rows
+from ehcp_qa.model import Block, Section
+from ehcp_qa.nlp import is_known_word
+
+_GLOSS_OPEN = ("(", "[", "-", "–", "—", ":")
+_GLOSS_CLOSE = (")", "]")
+_JOINERS = {"'s", "’s", "-"}  # inside a name: "Tourette's", "Pallister-Killian"
+_WORD = re.compile(r"[a-z]+")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a section, with its block (explanations may sit in the next block)."""
+
+    block: Block
+    span: Span
+    label: bool  # the block is a heading or a short label line: its explanation is the whole next block
+
+
+@dataclass(frozen=True)
+class Fallback:
+    suffixes: tuple[str, ...]
+    heads: frozenset[str]  # "syndrome", "disorder": the last word of a medical name
+    ignore: frozenset[str]  # everyday words with a medical-looking ending ("diagnosis", "empathy")
+    min_length: int
+
+
+@dataclass(frozen=True)
+class MedicalCheck:
+    glossary: GlossaryMatcher
+    kinds: frozenset[str]
+    everyday: frozenset[str]  # glossary names (lower case) that are everyday English
+    report: str  # "glossary" or "fallback"
+    explained_by: PhraseList
+    explained_in: tuple[str, ...]
+    impact_words: PhraseList  # in `explained_in` sections, a next sentence with these says how the child is affected
+    negations: PhraseList
+    negation_window: int
+    gloss_min_words: int
+    neighbour_cue_within: int  # a neighbouring sentence explains the term only with a cue this near its start
+    fuzzy_score: int  # 0 turns misspelling matches off
+    fallback: Fallback | None
+
+
+def everyday_names(terms: Sequence[Term], min_entries: int, never: frozenset[str]) -> frozenset[str]:
+    """Aliases made only of words that at least `min_entries` plain-English notes use ("hearing loss"), less
+    those with a word from `never` ("disorder") or a word that is itself a one-word glossary name."""
+    uses = Counter(word for term in terms for word in set(_WORD.findall(term.plain.lower())))
+    names = {name.lower() for term in terms for name in (term.term, *term.aliases) if " " not in name}
+    common = {word for word, count in uses.items() if count >= min_entries} - names - never
+    return frozenset(
+        alias.lower()
+        for term in terms
+        for alias in term.aliases
+        if (words := _WORD.findall(alias.lower())) and all(word in common for word in words)
+    )
+
+
+def compile_medical(params: Params, setup: Setup) -> MedicalCheck:
+    glossary_file = params.string("glossary")
+    terms = parse_glossary(setup.data_file(glossary_file), glossary_file)
+    report = params.choice("terms", ("glossary", "fallback"))
+    fallback = None
+    if report == "fallback":
+        fallback = Fallback(
+            suffixes=tuple(
+                suffix.lower() for suffix in (*params.strings("suffixes"), *params.strings("medicine_suffixes", ()))
+            ),
+            heads=frozenset(word.lower() for word in params.strings("heads")),
+            ignore=frozenset(word.lower() for word in params.strings("ignore", ())),
+            min_length=params.integer("min_length", 7, minimum=3),
+        )
+    kinds = params.strings("kinds", ())
+    return MedicalCheck(
+        glossary=GlossaryMatcher.build(terms),
+        kinds=frozenset(kinds) if kinds else frozenset(term.kind for term in terms),
+        everyday=everyday_names(
+            terms,
+            params.integer("everyday_min_entries", 3, minimum=1),
+            frozenset(word.lower() for word in params.strings("never_everyday", ())),
+        ),
+        report=report,
+        explained_by=PhraseList.build("explained_by", params.strings("explained_by")),
+        explained_in=params.strings("explained_in", ()),
+        impact_words=PhraseList.build("impact_words", params.strings("impact_words", ())),
+        negations=PhraseList.build("negations", params.strings("negations", ())),
+        negation_window=params.integer("negation_window", 4),
+        gloss_min_words=params.integer("gloss_min_words", 3, minimum=1),
+        neighbour_cue_within=params.integer("neighbour_cue_within", 6, minimum=1),
+        fuzzy_score=params.integer("fuzzy_score", 0) if report == "glossary" else 0,
+        fallback=fallback,
+    )
+
+
+@dataclass(frozen=True)
+class _Found:
+    key: str  # the glossary term, or the words themselves for fallback terms
+    span: Span
+    term: Term | None
+
+
+def _misspelt(token: Token, names: Sequence[str], score: int) -> int | None:
+    """The index of the glossary name this unknown word is a misspelling of, if any."""
+    word = token.lower_
+    if score == 0 or not token.is_alpha or len(word) < 6 or is_known_word(word):
+        return None
+    best = process.extractOne(word, names, scorer=fuzz.ratio, score_cutoff=score)
+    return best[2] if best else None
+
+
+def _glossary_terms(doc: Doc, check: MedicalCheck) -> Iterator[_Found]:
+    mentions = list(check.glossary.mentions(doc, doc.text))
+    for mention in mentions:
+        if mention.term.kind in check.kinds and mention.span.text.lower() not in check.everyday:
+            yield _Found(mention.term.term, mention.span, mention.term)
+    if not check.fuzzy_score:
+        return
+    taken = {i for mention in mentions for i in range(mention.span.start, mention.span.end)}
+    single = [
+        (name.lower(), term)
+        for term in check.glossary.terms
+        for name in (term.term, *term.aliases)
+        if " " not in name and term.kind in check.kinds
+    ]
+    names = [name for name, _ in single]
+    for token in doc:
+        if token.i not in taken and (index := _misspelt(token, names, check.fuzzy_score)) is not None:
+            term = single[index][1]
+            yield _Found(term.term, doc[token.i : token.i + 1], term)
+
+
+def _name_before(doc: Doc, head: int, taken: set[int]) -> int:
+    """Where a capitalised name before a head word starts ("Tourette's syndrome", "Pallister-Killian syndrome")."""
+    start = head
+    while start > 0 and start - 1 not in taken:
+        previous = doc[start - 1]
+        if previous.lower_ in _JOINERS and start > 1:
+            previous = doc[start - 2]
+        if not (previous.is_alpha and previous.text[:1].isupper() and not previous.is_stop):
+            break
+        start = previous.i
+    return start
+
+
+def _fallback_terms(doc: Doc, check: MedicalCheck) -> Iterator[_Found]:
+    fallback = check.fallback
+    assert fallback is not None  # compile_medical sets it for `terms: fallback`
+    taken = {
+        i for mention in check.glossary.mentions(doc, doc.text) for i in range(mention.span.start, mention.span.end)
+    }
+    for token in doc:
+        word = token.lower_
+        if token.i in taken or not token.is_alpha or word in fallback.ignore:
+            continue
+        if word in fallback.heads:
+            start = _name_before(doc, token.i, taken)
+            if start < token.i:
+                name = doc[start : token.i + 1]
+                yield _Found(name.text.lower(), name, None)
+        elif len(word) >= fallback.min_length and word.endswith(fallback.suffixes):
+            yield _Found(word, doc[token.i : token.i + 1], None)
+
+
+def _gloss(doc: Doc, mention: Span, same_term: Sequence[Span], min_words: int) -> bool:
+    """Words in brackets, or after a dash or colon, right after the term (past any other name for it)."""
+    end = mention.end
+    for other in same_term:  # "Attention Deficit Hyperactivity Disorder (ADHD) - ...": skip "(ADHD)"
+        if other.start == end + 1 and other.end < len(doc) and doc[end].text in "([" and doc[other.end].text in ")]":
+            end = other.end + 1
+    gloss = gloss_after(doc, end, _GLOSS_OPEN, _GLOSS_CLOSE)
+    if gloss is None or any(other.start < gloss.end and gloss.start < other.end for other in same_term):
+        return False  # no gloss, or it only gives another name for the term
+    return sum(not token.is_punct for token in gloss) >= min_words
+
+
+def _has_cue(span: Span, check: MedicalCheck, mention: Span | None = None, within: int | None = None) -> bool:
+    """An explanation cue in the span (starting within its first `within` words), outside the term itself."""
+    return any(
+        (mention is None or not (mention.start <= cue.start and cue.end <= mention.end))
+        and (within is None or cue.start - span.start < within)
+        for cue in check.explained_by.find(span)
+    )
+
+
+def _explained(sentences: Sequence[Sentence], position: int, check: MedicalCheck, mention: Span) -> bool:
+    """A cue in the term's sentence; or in a neighbouring sentence that is about this term: the one before it in
+    the same block, or the next one (for a label: the whole next block), naming no term of its own, with the cue
+    near its start ("This means ...", "He finds it hard ..."), not explaining something else of its own ("He has
+    pain in his hips, which makes it hard ...")."""
+    sentence = sentences[position]
+    if _has_cue(sentence.span, check, mention):
+        return True
+    previous = sentences[position - 1] if position > 0 else None
+    if (
+        previous is not None
+        and previous.block is sentence.block
+        and not _names_a_term(previous, check)
+        and _has_cue(previous.span, check)
+    ):
+        return True
+    following = sentences[position + 1 :]
+    if sentence.label and following:
+        return any(_has_cue(s.span, check) for s in following if s.block is following[0].block)
+    if not following or _names_a_term(following[0], check):
+        return False  # the next sentence explains a term of its own ("Amira has eczema, which makes ...")
+    return _has_cue(following[0].span, check, within=check.neighbour_cue_within)
+
+
+def _names_a_term(sentence: Sentence, check: MedicalCheck) -> bool:
+    return any(
+        sentence.span.start <= mention.span.start < sentence.span.end
+        for mention in check.glossary.mentions(sentence.span.doc, sentence.block.text)
+    )
+
+
+def _impact_near(sentences: Sequence[Sentence], position: int, check: MedicalCheck) -> bool:
+    """Whether the term's sentence or the next one in the same block says how the child is affected
+    (`impact_words`: "finds it hard", "can be confused", "especially"): in B, where needs are described, that
+    explains a diagnosis named there."""
+    near = [sentences[position]]
+    if position + 1 < len(sentences) and sentences[position + 1].block is sentences[position].block:
+        near.append(sentences[position + 1])
+    return any(check.impact_words.in_text(sentence.span) for sentence in near)
+
+
+def _explained_in_row(block: Block, rows: dict[tuple[int, int], list[Block]], min_words: int) -> bool:
+    """A term in a table cell, with a statement in another cell of its row ("Epilepsy | Sam has seizures...")."""
+    key = row_key(block)
+    return key is not None and any(
+        other.location.cell != block.location.cell and not is_label(other) and len(other.text.split()) >= min_words
+        for other in rows[key]
+    )
+
+
+def _inside_gloss(doc: Doc, item: _Found, found: Sequence[_Found]) -> bool:
+    """A term within the bracketed explanation of another term: "migraines (severe headaches with sickness and
+    sensitivity to light)" explains migraines; its words are not terms to explain in their turn."""
+    for other in found:
+        opener = other.span.end
+        if other.key == item.key or opener >= item.span.start or doc[opener].text not in _GLOSS_OPEN[:2]:
+            continue
+        closer = next((t.i for t in doc[opener + 1 :] if t.text in _GLOSS_CLOSE), len(doc))
+        if item.span.end <= closer:
+            return True
+    return False
+
+
+def _mentions(
+    view: PlanView, section: Section, check: MedicalCheck
+) -> Iterator[tuple[list[Sentence], int, _Found, bool]]:
+    """(sentences, position, term found, explained) for each mention of a term in the section."""
+    finder = _glossary_terms if check.report == "glossary" else _fallback_terms
+    sentences = [
+        Sentence(block, sentence, is_label(block)) for block in section.blocks for sentence in view.doc(block).sents
+    ]
+    in_block = {id(block): list(finder(view.doc(block), check)) for block in section.blocks}
+    rows = table_rows(section.blocks)
+    for position, sentence in enumerate(sentences):
+        found = [f for f in in_block[id(sentence.block)] if sentence.span.start <= f.span.start < sentence.span.end]
+        for item in found:
+            if _inside_gloss(sentence.span.doc, item, found):
+                continue
+            if check.negations.find(
+                sentence.span.doc[max(sentence.span.start, item.span.start - check.negation_window) : item.span.start]
+            ):
+                continue
+            same_term = [other.span for other in found if other.key == item.key and other is not item]
+            explained = (
+                _gloss(sentence.span.doc, item.span, same_term, check.gloss_min_words)
+                or _explained(sentences, position, check, item.span)
+                or _explained_in_row(sentence.block, rows, check.gloss_min_words)
+            )
+            yield sentences, position, item, explained
+
+
+def run_medical(view: PlanView, sections: tuple[str, ...], check: MedicalCheck) -> Iterator[Hit]:
+    explained = {
+        item.key
+        for section in view.sections(check.explained_in)
+        for sentences, position, item, cued in _mentions(view, section, check)
+        if cued or _impact_near(sentences, position, check)
+    }
+    for section in view.sections(sections):
+        first: dict[str, tuple[Block, _Found]] = {}
+        for sentences, position, item, cued in _mentions(view, section, check):
+            if cued:
+                explained.add(item.key)
+            first.setdefault(item.key, (sentences[position].block, item))
+        for key, (block, item) in first.items():
+            if key in explained:
+                continue
+            term = item.term
+            details = {
+                "words": item.span.text,
+                "term": term.term if term else item.span.text,
+                "plain": term.plain if term else "",
+            }
+            yield Hit(section.id, block, item.span.start_char, item.span.end_char, details=details)
+
+
+MEDICAL = CheckType(compile=compile_medical, run=run_medical, details=frozenset({"words", "term", "plain"}))

@@ -1,0 +1,73 @@
+"""provision-quantity: a piece of provision that does not say how often (or how long), or who delivers it.
+
+CoP 9.69: provision "must be detailed and specific and should normally be quantified, for example, in terms of
+the type, hours and frequency of support and level of expertise". A statement is tested only when it names
+something delivered (`provision_words`: sessions, programme, therapy, support...) outside `not_provision` phrases
+("support plan", "Learning Support Base"), and does not say there is none (`no_provision`). A table row's
+Frequency and Who cells, and a lead-in line above a list, count as part of the statement. A statement that
+already has a vague word from `vague_words` is left to the lexicon rules, which name the words at fault.
+
+`require: frequency` reports a statement with none of `quantities`; `require: who` one with none of `roles`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from ehcp_qa.checks.base import CheckType, Hit, Params, PlanView, Setup, whole_block
+from ehcp_qa.checks.phrases import PhraseList, covered
+from ehcp_qa.checks.units import table_rows, units
+
+REQUIREMENTS = ("frequency", "who")
+
+
+@dataclass(frozen=True)
+class ProvisionCheck:
+    require: str
+    provision_words: PhraseList
+    not_provision: PhraseList  # phrases around a provision word that make it something else ("support plan")
+    no_provision: PhraseList  # a statement that there is no provision ("not applicable", "does not need")
+    vague_words: PhraseList
+    required_words: PhraseList  # quantities or roles
+
+
+def compile_provision(params: Params, setup: Setup) -> ProvisionCheck:
+    require = params.choice("require", REQUIREMENTS)
+    return ProvisionCheck(
+        require=require,
+        provision_words=PhraseList.build("provision_words", params.strings("provision_words")),
+        not_provision=PhraseList.build("not_provision", params.strings("not_provision", ())),
+        no_provision=PhraseList.build("no_provision", params.strings("no_provision", ())),
+        vague_words=PhraseList.build("vague_words", params.strings("vague_words", ())),
+        required_words=PhraseList.build(
+            "quantities" if require == "frequency" else "roles",
+            params.strings("quantities" if require == "frequency" else "roles"),
+        ),
+    )
+
+
+def _names_provision(doc: Doc, check: ProvisionCheck) -> bool:
+    if check.no_provision.in_text(doc):
+        return False
+    excluded = check.not_provision.find(doc)
+    return any(not covered(span, excluded) for span in check.provision_words.find(doc))
+
+
+def run_provision(view: PlanView, sections: tuple[str, ...], check: ProvisionCheck) -> Iterator[Hit]:
+    # A row's cells may sit in different sections of the rule (F and G columns): they belong together.
+    rows = table_rows(block for section in view.sections(sections) for block in section.blocks)
+    for section in view.sections(sections):
+        for unit in units(section, rows):
+            if not _names_provision(view.doc(unit.block), check):
+                continue
+            docs = [view.doc(block) for block in (*unit.context, unit.block)]
+            if any(check.vague_words.in_text(doc) for doc in docs):
+                continue
+            if not any(check.required_words.in_text(doc) for doc in docs):
+                yield whole_block(section.id, unit.block)
+
+
+PROVISION = CheckType(compile=compile_provision, run=run_provision)

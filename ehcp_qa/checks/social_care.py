@@ -1,0 +1,118 @@
+"""social-care: cross-section tests of the social care contribution (sections D, H1/H2 and K).
+
+`test` picks what a rule reports:
+  needs      D is missing or empty, or says there are no needs ("N/A", "not known to social care") with no sign
+             that social care assessed the child
+  provision  H1 and H2 say "none" while D describes needs, or while the plan shows signs of social care
+             involvement (looked after, child in need, short breaks...) that D does not account for
+  advice     K lists no social care advice (a "not known to this service" reply is not advice)
+Signs of involvement found anywhere in the plan are named in the finding ({signals}).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ehcp_qa.checks.base import CheckType, Hit, Params, PlanView, Setup, whole_block
+from ehcp_qa.checks.phrases import PhraseList
+from ehcp_qa.checks.units import is_subheading
+from ehcp_qa.model import Block, Section
+
+TESTS = ("needs", "provision", "advice")
+
+
+@dataclass(frozen=True)
+class SocialCareCheck:
+    test: str
+    none_words: PhraseList  # "N/A", "no social care needs", "not known to"
+    assessed_words: PhraseList  # "assessment", "social worker"
+    need_words: PhraseList  # what D says when it describes needs ("needs support", "short breaks")
+    signals: PhraseList  # signs elsewhere that social care is involved
+    advice_words: PhraseList  # a K entry that is social care advice
+    no_advice_words: PhraseList  # "not known to this service", "not received"
+
+
+def compile_social_care(params: Params, setup: Setup) -> SocialCareCheck:
+    return SocialCareCheck(
+        test=params.choice("test", TESTS),
+        none_words=PhraseList.build("none_words", params.strings("none_words")),
+        assessed_words=PhraseList.build("assessed_words", params.strings("assessed_words")),
+        need_words=PhraseList.build("need_words", params.strings("need_words")),
+        signals=PhraseList.build("signals", params.strings("signals")),
+        advice_words=PhraseList.build("advice_words", params.strings("advice_words")),
+        no_advice_words=PhraseList.build("no_advice_words", params.strings("no_advice_words")),
+    )
+
+
+def _content(section: Section | None) -> list[Block]:
+    return [block for block in section.blocks if not is_subheading(block)] if section else []
+
+
+def _signals(view: PlanView, check: SocialCareCheck) -> str:
+    """A sentence naming the signs of social care involvement found anywhere in the plan, or ""."""
+    found: dict[str, None] = {}
+    for block in (*view.plan.preamble, *(block for _, block in view.all_blocks)):
+        for span in check.signals.find(view.doc(block)):
+            found.setdefault(span.text.lower(), None)
+    return f" The plan also mentions: {', '.join(found)}." if found else ""
+
+
+def _describes_needs(view: PlanView, blocks: list[Block], check: SocialCareCheck) -> bool:
+    return any(check.need_words.in_text(view.doc(b)) and not check.none_words.in_text(view.doc(b)) for b in blocks)
+
+
+def _any(view: PlanView, blocks: list[Block], words: PhraseList) -> bool:
+    return any(words.in_text(view.doc(block)) for block in blocks)
+
+
+def _needs(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
+    section = view.plan.section("D")
+    blocks = _content(section)
+    details = {"signals": _signals(view, check)}
+    if not blocks:
+        yield Hit("D", details=details)
+        return
+    if _any(view, blocks, check.assessed_words) or _describes_needs(view, blocks, check):
+        return
+    none_blocks = [b for b in blocks if check.none_words.in_text(view.doc(b))]
+    if none_blocks:
+        yield whole_block("D", none_blocks[0], details=details)
+
+
+def _provision(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
+    parts = view.sections(("H1", "H2"))
+    if not parts:
+        return  # a missing section H is reported as section-missing
+    content = [(section, _content(section)) for section in parts]
+    if any(not check.none_words.in_text(view.doc(b)) for _, blocks in content for b in blocks):
+        return  # some social care provision is described
+    d_blocks = _content(view.plan.section("D"))
+    signals = _signals(view, check)
+    assessed = _any(view, d_blocks, check.assessed_words)
+    if not (_describes_needs(view, d_blocks, check) or (signals and not assessed)):
+        return
+    # "Any other social care provision" (H2) is where provision for a looked-after child or child in need goes.
+    section, blocks = next(((s, b) for s, b in content if s.id in ("H2", "H")), content[-1])
+    details = {"signals": signals}
+    yield whole_block(section.id, blocks[0], details=details) if blocks else Hit(section.id, details=details)
+
+
+def _advice(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
+    section = view.plan.section("K")
+    if section is None:
+        return  # reported as section-missing
+    entries = [b for b in _content(section) if check.advice_words.in_text(view.doc(b))]
+    if any(not check.no_advice_words.in_text(view.doc(b)) for b in entries):
+        return
+    yield whole_block("K", entries[0]) if entries else Hit("K")
+
+
+_TESTS = {"needs": _needs, "provision": _provision, "advice": _advice}
+
+
+def run_social_care(view: PlanView, sections: tuple[str, ...], check: SocialCareCheck) -> Iterator[Hit]:
+    return _TESTS[check.test](view, check)
+
+
+SOCIAL_CARE = CheckType(compile=compile_social_care, run=run_social_care, details=frozenset({"signals"}))

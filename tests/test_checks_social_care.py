@@ -1,0 +1,64 @@
+"""Social care (D, H1, H2, K): needs not assessed, no provision despite needs, no social care advice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ehcp_qa.engine import build_plan, load_rules, run_checks
+
+RULES = load_rules()
+ASSESSED_K = ["Social care advice: Jo Adeyemi, Social Worker, Children with Disabilities Team, 12 June 2025"]
+
+
+def social_care(**sections: Any) -> list[tuple[str, str | None, str]]:
+    plan = build_plan({"sections": {"K": ASSESSED_K, **sections}, "complete": True})
+    return [(f.rule, f.section, f.evidence) for f in run_checks(plan, RULES) if f.category == "social-care-missing"]
+
+
+def test_na_without_assessment_is_reported_with_the_signals_found_elsewhere() -> None:
+    plan = build_plan(
+        {
+            "sections": {"A": ["Lily lives with her foster carers."], "D": ["N/A"], "K": ASSESSED_K},
+            "complete": True,
+        }
+    )
+    (finding,) = [f for f in run_checks(plan, RULES) if f.rule == "SOC001"]
+    assert (finding.section, finding.evidence) == ("D", "N/A")
+    assert "foster carers" in finding.message
+
+
+def test_no_needs_after_an_assessment_passes() -> None:
+    d = "A social worker completed an assessment in June 2025 and found no social care needs."
+    assert social_care(D=[d], H1=["None."], H2=["None."]) == []
+
+
+def test_missing_or_empty_d_is_reported_as_an_absence() -> None:
+    assert ("SOC001", "D", "") in social_care(D=[])
+    assert ("SOC001", "D", "") in social_care(D=None)
+
+
+def test_no_provision_while_d_describes_needs() -> None:
+    found = social_care(D=["Jayden needs help with personal care at home."], H1=["None."], H2=["N/A"])
+    assert found == [("SOC002", "H2", "N/A")]
+
+
+def test_provision_in_either_part_of_h_passes() -> None:
+    d = ["Jayden needs help with personal care at home."]
+    assert social_care(D=d, H1=["A personal assistant for 3 hours each Saturday."], H2=["None."]) == []
+
+
+def test_signals_make_none_implausible_when_d_shows_no_assessment() -> None:
+    found = social_care(A=["Lily is looked after under section 20."], D=["N/A"], H1=["N/A"], H2=["N/A"])
+    assert ("SOC002", "H2", "N/A") in found
+
+
+def test_not_known_to_service_is_not_advice_and_is_reported_once_per_place() -> None:
+    found = social_care(
+        D=["Amira is not known to Children's Social Care."], K=["Social care advice: not known to this service"]
+    )
+    assert found == [("SOC004", "D", "not known to"), ("SOC004", "K", "not known to")]
+
+
+def test_k_without_any_social_care_advice() -> None:
+    found = social_care(K=["Educational advice: Mr Reid, SENCo"], D=["A social worker assessed Sam."])
+    assert found == [("SOC003", "K", "")]
