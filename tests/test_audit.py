@@ -269,7 +269,22 @@ def write_docx_plan(path: Path, provision: str, year: str) -> None:
     for title, text in [
         ("Section A: All about me", "Ava Invented likes horses."),
         ("Section B: Special educational needs", "Ava finds reading hard."),
+        ("Section C: Health needs", "Ava has no health needs related to her special educational needs."),
+        (
+            "Section D: Social care needs",
+            "The Children with Disabilities team assessed Ava in May 2025 and found no social care needs.",
+        ),
+        ("Section E: Outcomes", "By July 2026 Ava will read a page of a level 5 book aloud with 9 in 10 words right."),
         ("Section F: Special educational provision", provision),
+        ("Section G: Health provision", "None."),
+        ("Section H1: Social care provision under the Chronically Sick and Disabled Persons Act 1970", "None."),
+        ("Section H2: Other social care provision", "None."),
+        ("Section I: Placement", "Oak Invented Primary School, mainstream."),
+        ("Section J: Personal budget", "No personal budget was requested."),
+        (
+            "Section K: Advice and information",
+            "Parental advice; educational advice; medical advice; psychological advice; social care advice.",
+        ),
     ]:
         document.add_heading(title, level=1)
         document.add_paragraph(text)
