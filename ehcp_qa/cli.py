@@ -76,9 +76,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    from ehcp_qa.engine import explain_rules
+    from ehcp_qa.engine import explain_rules, rules_markdown
 
-    _write(explain_rules(_ruleset(args), code=args.code), None)
+    ruleset = _ruleset(args)
+    _write(rules_markdown(ruleset) if args.markdown else explain_rules(ruleset, code=args.code), None)
     return EXIT_CLEAN
 
 
@@ -169,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = commands.add_parser("rules", help="list and explain the rules")
     rules.add_argument("code", nargs="?", help="explain one rule in full, e.g. PRV001")
+    rules.add_argument("--markdown", action="store_true", help="all rules as Markdown (this is docs/rules.md)")
     _add_rule_options(rules)
     rules.set_defaults(handler=cmd_rules)
 

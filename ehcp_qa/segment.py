@@ -34,6 +34,8 @@ _LETTER_FIRST = re.compile(rf"^\s*{_LETTER}\s*[.):\-–—]\s+(?P<rest>\S.*)$", 
 _H_PART = re.compile(r"^\s*h\s?\(?([12])\)?\s*(?:[:.\-–—)]|$)(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
 # What may follow the letter in a real heading: nothing, a separator, or title words (checked against titles).
 _SEPARATOR = re.compile(r"^\s*(?:[:.\-–—)]|$)")
+# "Social care advice: Early Help assessment, April 2025" is a labelled line of content, not a heading.
+_LABELLED_VALUE = re.compile(r"^\s*(?!part\s+\d)[A-Za-z][^:]{2,60}:\s+\S", re.IGNORECASE)
 _NUMBERING = re.compile(r"^\s*(?:(?:\d{1,2}|[ivx]{1,4})\s*[.):]\s*|part\s+\d{1,2}\s*[-–—:.]?\s*)", re.IGNORECASE)
 
 MAX_HEADING_WORDS = 40  # the statutory wording of H1 runs to about 30 words
@@ -126,7 +128,8 @@ def match_heading(block: Block, vocabulary: Vocabulary) -> HeadingMatch | None:
     letter_first = _LETTER_FIRST.match(text)
     if letter_first and _title_section(letter_first.group("rest"), vocabulary):
         return HeadingMatch(ids=_section_ids(letter_first.group(1)), title=text, by_letter=True)
-    if words <= MAX_UNLETTERED_WORDS:
+    styled = block.kind == "heading" or block.bold
+    if words <= MAX_UNLETTERED_WORDS and block.kind != "list_item" and (styled or not _LABELLED_VALUE.match(text)):
         found = _title_section(text, vocabulary)
         if found:
             return HeadingMatch(ids=(found[0],), title=text, weak=found[1])
@@ -208,6 +211,11 @@ class _Builder:
             # A contents page names the section before the real heading does: keep the real title.
             self.titles[section_id] = title
 
+    def seen(self, section_id: str) -> bool:
+        """Whether the section (or, for H, either of its parts) has been opened already."""
+        family = {"H", "H1", "H2"} if section_id in ("H", "H1", "H2") else {section_id}
+        return bool(family & self.blocks.keys())
+
     def add(self, section_id: str | None, block: Block) -> None:
         if section_id is None:
             self.preamble.append(block)
@@ -272,7 +280,7 @@ def segment(document: Document, vocabulary: Vocabulary | None = None) -> Plan:
         if (
             heading
             and not heading.by_letter
-            and (heading.ids == (current,) or (heading.weak and heading.ids[0] in builder.blocks))
+            and (heading.ids == (current,) or (heading.weak and builder.seen(heading.ids[0])))
         ):
             heading = None  # a sub-heading ("About me" inside section A) or an echo of an earlier section: body text
         if heading:

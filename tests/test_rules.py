@@ -97,9 +97,7 @@ def test_every_contract_category_has_a_rule() -> None:
 def test_docs_are_generated_from_the_rules() -> None:
     expected = rules_markdown(RULES)
     assert DOCS.read_text(encoding="utf-8") == expected, (
-        "docs/rules.md is out of date: regenerate it with\n"
-        'python -c "from ehcp_qa.engine import load_rules, rules_markdown; '
-        "print(rules_markdown(load_rules()), end='')\" > docs/rules.md"
+        "docs/rules.md is out of date: regenerate it with `ehcp-qa rules --markdown > docs/rules.md`"
     )
 
 

@@ -99,6 +99,22 @@ def test_title_page_lines_are_not_headings(line: str) -> None:
     assert [b.text for b in plan.preamble] == [line]
 
 
+def test_labelled_list_line_in_k_is_content_not_a_heading() -> None:
+    line = Block("Social care advice: Early Help assessment, April 2025", "list_item", Location(3))
+    plan = segment(
+        Document("plan.docx", "docx", (
+            Block("Section H1: CSDPA provision", "heading", Location(0)), Block("None.", "paragraph", Location(1)),
+            Block("Section K: Advice and information", "heading", Location(2)), line,
+        ))
+    )  # fmt: skip
+    assert plan.section("K").blocks == (line,)
+
+
+def test_heading_styled_title_with_a_colon_is_still_a_heading() -> None:
+    plan = segment(doc(("h", "How I learn and communicate: my special educational needs"), "Dan reads slowly."))
+    assert plan.section_ids == ("B",)
+
+
 def test_sub_heading_echoing_its_own_section_stays_content() -> None:
     plan = segment(doc(("h", "Section A: Views"), ("h", "About me"), "Ava likes horses.", ("h", "Section B")))
     assert texts(plan, "A") == ["About me", "Ava likes horses."]

@@ -53,6 +53,11 @@ def abbreviation(token: Token) -> str | None:
     return text if _ABBREVIATION.match(text) else None
 
 
+def _placeholder(token: Token) -> bool:
+    """A template or redaction placeholder such as "[CHILD]" or "[PARENT 1]", not an abbreviation."""
+    return token.i > 0 and token.doc[token.i - 1].text == "["
+
+
 def _in_capitals(text: str) -> bool:
     """A heading written in capitals ("SECTION B - SPECIAL EDUCATIONAL NEEDS"), not a cell holding "TA"."""
     letters = [c for c in text if c.isalpha()]
@@ -116,7 +121,7 @@ def run_jargon(view: PlanView, sections: tuple[str, ...], check: JargonCheck) ->
                 continue
             for token in view.doc(block):
                 short = abbreviation(token)
-                if short is None or short in reported:
+                if short is None or short in reported or _placeholder(token):
                     continue
                 if short in check.medical and section.id in check.medical_sections:
                     continue
