@@ -39,3 +39,8 @@ def test_quoted_words_are_someone_elses() -> None:
     text = "He said: \u201cI should sit at the front\u201d and Sam's mum said 'adults could help'."
     quoted = [text[start:end] for start, end in quoted_ranges(text)]
     assert quoted == ["\u201cI should sit at the front\u201d", "'adults could help'"]
+
+
+def test_a_possessive_after_a_bracket_is_not_a_quotation() -> None:
+    text = "The service will review [CHILD]'s hearing and the SENCo (Mrs Lee)'s notes, and may refer her."
+    assert quoted_ranges(text) == []

@@ -194,7 +194,8 @@ def covered(span: Span, others: Iterable[Span]) -> bool:
     return any(other.start <= span.start and span.end <= other.end for other in others)
 
 
-_QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?|(?<![\w’'])[‘'][^’']*(?:[’'](?![\w])|$)")
+# An apostrophe after a word or a closing bracket ("Sam's", "[CHILD]'s", "(SENCo)'s") is a possessive, not a quote.
+_QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?|(?<![\w’'\])])[‘'][^’']*(?:[’'](?![\w])|$)")
 
 
 def quoted_ranges(text: str) -> list[tuple[int, int]]:
