@@ -203,8 +203,11 @@ def _name_tokens(run: str, vocabulary: frozenset[str] = NOT_NAMES) -> tuple[str,
 
 
 def titled_names(text: str) -> Iterator[NameFind]:
-    """ "Dr S Patel", "Mrs Brown", "Mr. John Smith": a title then an initial or two and name words."""
-    protected = protected_spans(text)
+    """ "Dr S Patel", "Mrs Brown", "Mr. John Smith": a title then an initial or two and name words.
+
+    After a title a word such as "Ward" or "House" is a surname, not a place ("Mr Ian Ward"): only a named
+    condition is kept."""
+    protected = condition_spans(text)
     for found in _TITLED.finditer(text):
         # After a title any capitalised word is a surname ("Mrs Brown", "Mr King"); only roles end the run.
         tokens = _name_tokens(found.group("name"), NAME_FIELD_STOP_WORDS)
