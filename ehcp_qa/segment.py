@@ -8,8 +8,8 @@ left missing: the checks report them; nothing is invented.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
@@ -155,42 +155,72 @@ def _column_section(header: str, vocabulary: Vocabulary) -> str | None:
     return None
 
 
-_Roles = tuple[int, dict[int, str]]  # (header row, {cell: section id})
+@dataclass(frozen=True)
+class TableRoles:
+    """How a combined outcomes-and-provision table splits across sections.
 
-
-def _column_roles(table_blocks: Sequence[Block], vocabulary: Vocabulary) -> _Roles | None:
-    """(header row, {cell: section}) for a combined outcomes-and-provision table.
-
-    Only a table with both an outcome and a provision column is split: in a provision table under F, an
-    "Area of need" column labels the provision and stays in F.
+    Either by column, under a header row (Need | Outcome | Provision | Who), or by row, under labels down the
+    first column (Outcome / Steps towards it / Provision / Who / How often). Label cells are structure, not
+    content; a cell with no role stays in the section the table is in.
     """
+
+    by_cell: Mapping[int, str] = field(default_factory=dict)
+    by_row: Mapping[int, str] = field(default_factory=dict)
+    header_row: int | None = None
+
+    def is_label(self, block: Block) -> bool:
+        row, cell = block.location.row, block.location.cell
+        return row == self.header_row or (bool(self.by_row) and cell == 0 and row in self.by_row)
+
+    def section_of(self, block: Block) -> str | None:
+        key = block.location.row if self.by_row else block.location.cell
+        return None if key is None else (self.by_row or self.by_cell).get(key)
+
+
+def _splits_outcomes_from_provision(roles: Mapping[int, str]) -> bool:
+    # Only a table with both an outcome and a provision part is split: in a provision table under F, an
+    # "Area of need" column labels the provision and stays in F.
+    return {"E", "F"} <= set(roles.values())
+
+
+def _label_roles(labels: Sequence[Block], key: str, vocabulary: Vocabulary) -> dict[int, str]:
+    return {
+        index: section
+        for b in labels
+        if len(b.text.split()) <= 6
+        and (index := getattr(b.location, key)) is not None
+        and (section := _column_section(b.text, vocabulary))
+    }
+
+
+def _table_roles(table_blocks: Sequence[Block], vocabulary: Vocabulary) -> TableRoles | None:
+    """The roles of a combined outcomes-and-provision table, or None for any other table."""
     first_rows = sorted({b.location.row for b in table_blocks if b.location.row is not None})[:2]
     for row in first_rows:
         cells = [b for b in table_blocks if b.location.row == row]
-        if len(cells) < 2 or any(len(b.text.split()) > 6 for b in cells):
-            continue
-        roles = {
-            b.location.cell: s
-            for b in cells
-            if (s := _column_section(b.text, vocabulary)) and b.location.cell is not None
-        }
-        if {"E", "F"} <= set(roles.values()):
-            return row, roles
-    return None
+        if len(cells) >= 2 and not any(len(b.text.split()) > 6 for b in cells):
+            by_cell = _label_roles(cells, "cell", vocabulary)
+            if _splits_outcomes_from_provision(by_cell):
+                return TableRoles(by_cell=by_cell, header_row=row)
+    first_column = [b for b in table_blocks if b.location.cell == 0 and b.text.strip()]
+    by_row = _label_roles(first_column, "row", vocabulary)
+    # Every first-column label must name a role: a "Section | Content" table has section titles there instead.
+    every_row_labelled = len(by_row) == len({b.location.row for b in first_column})
+    return TableRoles(by_row=by_row) if every_row_labelled and _splits_outcomes_from_provision(by_row) else None
 
 
 def _continued_roles(
-    table_blocks: Sequence[Block], previous_blocks: Sequence[Block], previous_roles: _Roles | None
-) -> _Roles | None:
-    """A table that carries straight on from a combined one, with as many columns, keeps its columns' roles.
+    table_blocks: Sequence[Block], previous_blocks: Sequence[Block], previous_roles: TableRoles | None
+) -> TableRoles | None:
+    """A table that carries straight on from a column-split one, with as many columns, keeps its columns' roles.
 
     PDF pages and Word documents often break one long table into two, and only the first has a header row.
     """
-    if previous_roles is None:
+    if previous_roles is None or not previous_roles.by_cell:
         return None
     width = max((b.location.cell or 0 for b in table_blocks), default=0)
     previous_width = max((b.location.cell or 0 for b in previous_blocks), default=0)
-    return (-1, previous_roles[1]) if width == previous_width else None
+    return TableRoles(by_cell=previous_roles.by_cell) if width == previous_width else None
 
 
 class _Builder:
@@ -244,7 +274,7 @@ def _tables(blocks: Iterable[Block]) -> dict[int, list[Block]]:
 def segment(document: Document, vocabulary: Vocabulary | None = None) -> Plan:
     vocabulary = vocabulary or default_vocabulary()
     tables = _tables(document.blocks)
-    roles_cache: dict[int, _Roles | None] = {}
+    roles_cache: dict[int, TableRoles | None] = {}
     builder = _Builder()
     current: str | None = None
     combined = False  # the current heading named several sections ("Sections E and F")
@@ -254,17 +284,14 @@ def segment(document: Document, vocabulary: Vocabulary | None = None) -> Plan:
         table = block.location.table
         if table is not None and (combined or current in COMBINABLE):
             if table not in roles_cache:
-                roles_cache[table] = _column_roles(tables[table], vocabulary) or _continued_roles(
+                roles_cache[table] = _table_roles(tables[table], vocabulary) or _continued_roles(
                     tables[table], tables.get(previous_table, ()), roles_cache.get(previous_table)
                 )
             roles = roles_cache[table]
             previous_table = table
             if roles is not None:
-                header_row, by_cell = roles
-                if block.location.row == header_row:
-                    continue  # column labels, not plan content
-                column_section = by_cell.get(block.location.cell) if block.location.cell is not None else None
-                builder.add(column_section or current, block)
+                if not roles.is_label(block):
+                    builder.add(roles.section_of(block) or current, block)
                 continue
 
         previous_table = table

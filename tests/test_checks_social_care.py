@@ -38,8 +38,15 @@ def test_missing_or_empty_d_is_reported_as_an_absence() -> None:
 
 
 def test_no_provision_while_d_describes_needs() -> None:
+    # Needs arising from disability are met under CSDPA 1970 s2 (H1) or otherwise (H2): both "none" are at fault.
     found = social_care(D=["Jayden needs help with personal care at home."], H1=["None."], H2=["N/A"])
-    assert found == [("SOC002", "H2", "N/A")]
+    assert found == [("SOC002", "H1", "None."), ("SOC002", "H2", "N/A")]
+
+
+def test_looked_after_child_with_no_provision_is_reported_in_h2_only() -> None:
+    found = social_care(A=["Jayden lives with his foster carers."], D=["N/A"], H1=["N/A"], H2=["None."])
+    assert ("SOC002", "H2", "None.") in found
+    assert not [f for f in found if f[0] == "SOC002" and f[1] == "H1"]
 
 
 def test_provision_in_either_part_of_h_passes() -> None:

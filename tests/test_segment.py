@@ -205,6 +205,20 @@ def test_combined_table_continued_without_header_keeps_column_roles() -> None:
     assert texts(plan, "F") == ["Daily phonics, 20 minutes.", "Weekly group of four."]
 
 
+def test_row_labelled_outcome_and_provision_table_splits_by_row() -> None:
+    plan = segment(
+        doc(
+            ("h", "Sections E and F: Communication and interaction"),
+            ("cell", 0, 0, 0, "Outcome"), ("cell", 0, 0, 1, "By July 2026 Ava will ask for help in class."),
+            ("cell", 0, 1, 0, "Steps towards it"), ("cell", 0, 1, 1, "By Easter Ava will use a help card."),
+            ("cell", 0, 2, 0, "Provision"), ("cell", 0, 2, 1, "A help card taught by her TA."),
+            ("cell", 0, 3, 0, "How often"), ("cell", 0, 3, 1, "Daily, 10 minutes."),
+        )
+    )  # fmt: skip
+    assert texts(plan, "E") == ["By July 2026 Ava will ask for help in class.", "By Easter Ava will use a help card."]
+    assert texts(plan, "F") == ["A help card taught by her TA.", "Daily, 10 minutes."]
+
+
 def test_provision_table_with_an_area_column_stays_in_f() -> None:
     plan = segment(
         doc(

@@ -36,7 +36,8 @@ from ehcp_qa.checks.units import is_label, row_key, table_rows
 from ehcp_qa.model import Block, Section
 from ehcp_qa.nlp import is_known_word
 
-_GLOSS_OPEN = ("(", "[", "-", "–", "—", ":")
+_GLOSS_OPEN = ("(", "[", "-", "–", "—", ":", ";")
+_APPOSITIVE = frozenset({"a", "an"})  # "a gastrostomy, a small tube that goes into her stomach"
 _GLOSS_CLOSE = (")", "]")
 _JOINERS = {"'s", "’s", "-"}  # inside a name: "Tourette's", "Pallister-Killian"
 _WORD = re.compile(r"[a-z]+")
@@ -112,7 +113,8 @@ def compile_medical(params: Params, setup: Setup) -> MedicalCheck:
             terms,
             params.integer("everyday_min_entries", 3, minimum=1),
             frozenset(word.lower() for word in params.strings("never_everyday", ())),
-        ),
+        )
+        | frozenset(name.lower() for name in params.strings("everyday_names", ())),
         report=report,
         explained_by=PhraseList.build("explained_by", params.strings("explained_by")),
         explained_in=params.strings("explained_in", ()),
@@ -196,12 +198,14 @@ def _fallback_terms(doc: Doc, check: MedicalCheck) -> Iterator[_Found]:
 
 
 def _gloss(doc: Doc, mention: Span, same_term: Sequence[Span], min_words: int) -> bool:
-    """Words in brackets, or after a dash or colon, right after the term (past any other name for it)."""
+    """Words in brackets, after a dash, colon or semicolon, or an appositive (", a small tube that ..."), right
+    after the term (past any other name for it)."""
     end = mention.end
     for other in same_term:  # "Attention Deficit Hyperactivity Disorder (ADHD) - ...": skip "(ADHD)"
         if other.start == end + 1 and other.end < len(doc) and doc[end].text in "([" and doc[other.end].text in ")]":
             end = other.end + 1
-    gloss = gloss_after(doc, end, _GLOSS_OPEN, _GLOSS_CLOSE)
+    appositive = end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].lower_ in _APPOSITIVE
+    gloss = gloss_after(doc, end, (",",) if appositive else _GLOSS_OPEN, _GLOSS_CLOSE)
     if gloss is None or any(other.start < gloss.end and gloss.start < other.end for other in same_term):
         return False  # no gloss, or it only gives another name for the term
     return sum(not token.is_punct for token in gloss) >= min_words

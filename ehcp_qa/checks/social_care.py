@@ -31,6 +31,7 @@ class SocialCareCheck:
     signals: PhraseList  # signs elsewhere that social care is involved
     advice_words: PhraseList  # a K entry that is social care advice
     no_advice_words: PhraseList  # "not known to this service", "not received"
+    not_advice_words: PhraseList  # a K entry naming social care that is not its advice ("views recorded by")
 
 
 def compile_social_care(params: Params, setup: Setup) -> SocialCareCheck:
@@ -42,6 +43,7 @@ def compile_social_care(params: Params, setup: Setup) -> SocialCareCheck:
         signals=PhraseList.build("signals", params.strings("signals")),
         advice_words=PhraseList.build("advice_words", params.strings("advice_words")),
         no_advice_words=PhraseList.build("no_advice_words", params.strings("no_advice_words")),
+        not_advice_words=PhraseList.build("not_advice_words", params.strings("not_advice_words", ())),
     )
 
 
@@ -90,19 +92,26 @@ def _provision(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
     d_blocks = _content(view.plan.section("D"))
     signals = _signals(view, check)
     assessed = _any(view, d_blocks, check.assessed_words)
-    if not (_describes_needs(view, d_blocks, check) or (signals and not assessed)):
+    needs_in_d = _describes_needs(view, d_blocks, check)
+    if not (needs_in_d or (signals and not assessed)):
         return
-    # "Any other social care provision" (H2) is where provision for a looked-after child or child in need goes.
-    section, blocks = next(((s, b) for s, b in content if s.id in ("H2", "H")), content[-1])
     details = {"signals": signals}
-    yield whole_block(section.id, blocks[0], details=details) if blocks else Hit(section.id, details=details)
+    for section, blocks in content:
+        # H2 ("any other") is where provision for a looked-after child or a child in need goes; H1 (CSDPA 1970 s2)
+        # answers needs arising from disability, so it is reported too when D describes such needs.
+        if section.id in ("H2", "H") or needs_in_d:
+            yield whole_block(section.id, blocks[0], details=details) if blocks else Hit(section.id, details=details)
 
 
 def _advice(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
     section = view.plan.section("K")
     if section is None:
         return  # reported as section-missing
-    entries = [b for b in _content(section) if check.advice_words.in_text(view.doc(b))]
+    entries = [
+        b
+        for b in _content(section)
+        if check.advice_words.in_text(view.doc(b)) and not check.not_advice_words.in_text(view.doc(b))
+    ]
     if any(not check.no_advice_words.in_text(view.doc(b)) for b in entries):
         return
     yield whole_block("K", entries[0]) if entries else Hit("K")
