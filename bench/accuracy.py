@@ -27,8 +27,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ehcp_qa.engine import CATEGORIES, RuleSet, load_rules
-from ehcp_qa.model import Finding
+from ehcp_qa.engine import RuleSet, load_rules
+from ehcp_qa.model import CATEGORIES, Finding
 from ehcp_qa.pipeline import check_file
 
 FIXTURE_PLANS = Path(__file__).resolve().parent.parent / "fixtures" / "plans"

@@ -22,22 +22,21 @@ from ehcp_qa.checks import CHECK_TYPES
 from ehcp_qa.checks.base import Hit, ParamError, Params, PlanView, Setup
 from ehcp_qa.config import Config
 from ehcp_qa.errors import RuleError
-from ehcp_qa.model import SECTION_IDS, SECTION_NAMES, Block, Finding, Location, Metadata, Plan, Section, Severity
+from ehcp_qa.model import (
+    CATEGORIES,
+    SECTION_IDS,
+    SECTION_NAMES,
+    Block,
+    Finding,
+    Location,
+    Metadata,
+    Plan,
+    Section,
+    Severity,
+)
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 RULE_FILE_VERSION = 1
-CATEGORIES: tuple[str, ...] = (
-    "outcome-specificity",
-    "medical-term-unexplained",
-    "social-care-missing",
-    "provision-vague",
-    "section-missing",
-    "advice-missing",
-    "pfa-outcomes-missing",
-    "need-without-provision",
-    "jargon-unexplained",
-    "not-a-plan",
-)
 DATA_FILES = frozenset({"sections.yaml", "scoring.yaml"})  # read by segment.py and score.py, not rules
 SECTION_CHOICES: tuple[str, ...] = (*SECTION_IDS, "H")
 ALL_SECTIONS = "all"  # `sections: all` is every statutory section

@@ -29,6 +29,20 @@ SECTION_NAMES: dict[str, str] = {
     "K": "Advice and information",
 }
 
+# Finding categories: part of the JSON contract (README, "JSON report").
+CATEGORIES: tuple[str, ...] = (
+    "outcome-specificity",
+    "medical-term-unexplained",
+    "social-care-missing",
+    "provision-vague",
+    "section-missing",
+    "advice-missing",
+    "pfa-outcomes-missing",
+    "need-without-provision",
+    "jargon-unexplained",
+    "not-a-plan",
+)
+
 BlockKind = Literal["heading", "paragraph", "list_item", "table_cell"]
 SourceKind = Literal["docx", "pdf"]
 

@@ -11,15 +11,13 @@ from pathlib import Path
 import pytest
 
 from ehcp_qa.cli import main
+from ehcp_qa.model import CATEGORIES as MODEL_CATEGORIES
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 BAD = FIXTURES / "bad"
 BAD_EXPECTED: dict[str, str] = json.loads((BAD / "expected.json").read_text(encoding="utf-8"))["errors"]
 SAMPLE = FIXTURES / "plans" / "lettered_headings__lily.docx"
-CATEGORIES = {
-    "outcome-specificity", "medical-term-unexplained", "social-care-missing", "provision-vague", "section-missing",
-    "advice-missing", "pfa-outcomes-missing", "need-without-provision", "jargon-unexplained", "not-a-plan",
-}  # fmt: skip
+CATEGORIES = set(MODEL_CATEGORIES)
 
 
 def digest(path: Path) -> str:

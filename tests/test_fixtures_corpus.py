@@ -16,23 +16,14 @@ import pytest
 import yaml
 from stdnum.gb import nhs, upn
 
+from ehcp_qa.model import CATEGORIES as MODEL_CATEGORIES
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PLANS = FIXTURES / "plans"
 BAD = FIXTURES / "bad"
 CONTENT = FIXTURES / "content"
 SECTION_IDS = {"A", "B", "C", "D", "E", "F", "G", "H", "H1", "H2", "I", "J", "K"}
-CATEGORIES = {
-    "outcome-specificity",
-    "medical-term-unexplained",
-    "social-care-missing",
-    "provision-vague",
-    "section-missing",
-    "advice-missing",
-    "pfa-outcomes-missing",
-    "need-without-provision",
-    "jargon-unexplained",
-    "not-a-plan",
-}
+CATEGORIES = set(MODEL_CATEGORIES)
 IDENTIFIER_KINDS = {
     "child_name",
     "child_first_name",

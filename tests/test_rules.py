@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from ehcp_qa.engine import (
-    CATEGORIES,
     RuleSet,
     example_findings,
     example_plan,
@@ -21,6 +20,7 @@ from ehcp_qa.engine import (
     rules_markdown,
 )
 from ehcp_qa.errors import RuleError
+from ehcp_qa.model import CATEGORIES
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
 RULES = load_rules()

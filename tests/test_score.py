@@ -239,3 +239,10 @@ class Result:
 
 def make_result(plan: Plan, findings: Sequence[Finding] = ()) -> Result:
     return Result(plan, tuple(findings), score_plan(plan, findings, load_scoring()))
+
+
+def test_every_contract_category_has_a_plain_label() -> None:
+    from ehcp_qa.model import CATEGORIES as CONTRACT
+    from ehcp_qa.score import CATEGORY_LABELS
+
+    assert set(CATEGORY_LABELS) == set(CONTRACT)
