@@ -16,16 +16,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ehcp_qa.errors import InputError, RuleError
 
 if TYPE_CHECKING:
-    from ehcp_qa.engine import RuleSet
     from ehcp_qa.pipeline import CheckResult
-    from ehcp_qa.score import Scoring
 
 PLAN_SUFFIXES = (".docx", ".pdf")
 METADATA_FIELDS = ("year_group", "phase")  # stratify fields read from the plans themselves
@@ -222,22 +220,6 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-@cache
-def _rules_and_scoring() -> tuple[RuleSet, Scoring]:
-    """The bundled rules and scoring, loaded once per process (loading them takes longer than checking a plan)."""
-    from ehcp_qa.engine import load_rules
-    from ehcp_qa.score import load_scoring
-
-    return load_rules(), load_scoring()
-
-
-def _default_check(path: Path) -> CheckResult:
-    from ehcp_qa.pipeline import check_file
-
-    ruleset, scoring = _rules_and_scoring()
-    return check_file(path, ruleset, scoring)
-
-
 def _year_group(path: Path) -> int | str | None:
     """The plan's year group (None when it does not say), or why the file cannot be read."""
     from ehcp_qa.pipeline import read_plan
@@ -318,14 +300,17 @@ def run_audit(
     if seed is None and sample is not None:
         seed = random.SystemRandom().randint(1, _MAX_SEED)
     if check is None:
+        from ehcp_qa.pipeline import bundled_rules_and_scoring, check_file
+
         # Load (and so validate) the rules here, before any plan is read: a broken rule file stops the audit at
         # once, and worker processes forked from here start with the rules and language pipeline already built.
-        _rules_and_scoring()
+        bundled_rules_and_scoring()
+        check = check_file
 
     strata, found_unreadable = _strata(files, stratify, cases_csv, workers) if stratify else (None, {})
     readable = [f for f in files if f not in found_unreadable]
     chosen, strata_summary = draw_sample(readable, sample, seed or 0, strata)
-    outcomes = _run_all(partial(_check_or_reason, check or _default_check), chosen, workers, "Checking plans")
+    outcomes = _run_all(partial(_check_or_reason, check), chosen, workers, "Checking plans")
 
     names = display_names(files)
     plans: list[AuditedPlan] = []

@@ -43,15 +43,15 @@ def _holds(text: str, squashed_sentence: str) -> bool:
     return squashed_sentence in squash(text)
 
 
-def expected_sections(plan: Plan, expected: str) -> tuple[str, ...]:
-    """An H1/H2 sentence is also right in an undivided H, when the plan has no H1/H2 split."""
+def expected_sections(expected: str) -> tuple[str, ...]:
+    """The sections a sentence may rightly land in: an H1/H2 sentence is also right in an undivided H."""
     return (expected, "H") if expected in ("H1", "H2") else (expected,)
 
 
 def section_of(plan: Plan, sentence: str, expected: str) -> str | None:
     """The expected section when it holds the sentence; else the first that does, "preamble", or None."""
     target = squash(sentence)
-    ordered = sorted(plan.sections, key=lambda s: s.id not in expected_sections(plan, expected))
+    ordered = sorted(plan.sections, key=lambda s: s.id not in expected_sections(expected))
     for section in ordered:
         if _holds(section.text, target):
             return section.id
@@ -77,7 +77,7 @@ def score_segmentation(plan: Plan, sidecar: dict) -> SegmentationScore:
     placed = 0
     for item in sidecar["sentences"]:
         found = section_of(plan, item["text"], item["section"])
-        if found in expected_sections(plan, item["section"]):
+        if found in expected_sections(item["section"]):
             placed += 1
         else:
             misplaced.append((item["section"], found or "-", (item["text"].split() or ["?"])[0]))

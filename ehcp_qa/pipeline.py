@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,9 +37,19 @@ def check_plan(plan: Plan, ruleset: RuleSet, scoring: Scoring) -> CheckResult:
     return CheckResult(plan=plan, findings=findings, score=score_plan(plan, findings, scoring))
 
 
-def check_file(path: str | Path, ruleset: RuleSet | None = None, scoring: Scoring | None = None) -> CheckResult:
+@cache
+def bundled_rules_and_scoring() -> tuple[RuleSet, Scoring]:
+    """The bundled rules and scoring, loaded once per process (loading them takes longer than checking a plan)."""
     from ehcp_qa.engine import load_rules
     from ehcp_qa.score import load_scoring
 
+    return load_rules(), load_scoring()
+
+
+def check_file(path: str | Path, ruleset: RuleSet | None = None, scoring: Scoring | None = None) -> CheckResult:
+    """Check one file; the bundled rules and scoring stand in for any not given."""
     plan = read_plan(path)
-    return check_plan(plan, ruleset or load_rules(), scoring or load_scoring())
+    if ruleset is None or scoring is None:
+        bundled_rules, bundled_scoring = bundled_rules_and_scoring()
+        ruleset, scoring = ruleset or bundled_rules, scoring or bundled_scoring
+    return check_plan(plan, ruleset, scoring)

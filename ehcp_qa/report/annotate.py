@@ -26,6 +26,7 @@ from ehcp_qa.errors import InputError
 from ehcp_qa.model import Block, Finding, Plan
 from ehcp_qa.read.docx import SPACE_IN_RUN, TRANSPARENT_INLINE, W_NS, W_R, W_SDT, W_SDT_CONTENT, W_T, iter_paragraphs
 from ehcp_qa.read.safety import check_input
+from ehcp_qa.report.evidence import find_occurrence
 
 AUTHOR = "ehcp-qa"
 INITIALS = "QA"
@@ -173,19 +174,6 @@ def _normalised(text: str) -> tuple[str, list[int]]:
     return "".join(chars), offsets
 
 
-def _find(haystack: str, needle: str, occurrence: int) -> int:
-    """Start of the occurrence-th match (0-based), exact case first, then any case; -1 if none."""
-    for text, wanted in ((haystack, needle), (haystack.lower(), needle.lower())):
-        starts = []
-        start = text.find(wanted)
-        while start != -1:
-            starts.append(start)
-            start = text.find(wanted, start + 1)
-        if starts:
-            return starts[min(occurrence, len(starts) - 1)]
-    return -1
-
-
 def _evidence_runs(paragraph: etree._Element, evidence: str, occurrence: int) -> list[etree._Element] | None:
     """Split runs so the evidence is exactly some whole runs; those runs, or None if the words are not found."""
     wanted, _ = _normalised(evidence)
@@ -193,7 +181,7 @@ def _evidence_runs(paragraph: etree._Element, evidence: str, occurrence: int) ->
         return None
     pieces = _pieces(paragraph)
     text, offsets = _normalised("".join(piece.text for piece in pieces))
-    found = _find(text, wanted, occurrence)
+    found = find_occurrence(text, wanted, occurrence)
     if found == -1:
         return None
     start, end = offsets[found], offsets[found + len(wanted) - 1] + 1

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ehcp_qa import __version__
 from ehcp_qa.model import SECTION_NAMES, Block, Finding, Score, Section, Severity
+from ehcp_qa.report.evidence import find_occurrence
 from ehcp_qa.score import GRADE_ORDER
 
 if TYPE_CHECKING:
@@ -195,7 +196,7 @@ def _spans(block: Block, findings: Sequence[Finding], counter: _Counter) -> list
     seen: Counter[str] = Counter()
     located = []
     for finding in findings:
-        start = _find(block.text, finding.evidence, seen[finding.evidence]) if finding.evidence else -1
+        start = find_occurrence(block.text, finding.evidence, seen[finding.evidence]) if finding.evidence else -1
         seen[finding.evidence] += 1
         located.append((start, finding))
     located.sort(key=lambda item: (item[0] < 0, item[0]))
@@ -203,17 +204,6 @@ def _spans(block: Block, findings: Sequence[Finding], counter: _Counter) -> list
         counter.place(finding, (start, start + len(finding.evidence)) if start >= 0 else None)
         for start, finding in located
     ]
-
-
-def _find(text: str, words: str, occurrence: int) -> int:
-    for haystack, needle in ((text, words), (text.lower(), words.lower())):
-        starts, start = [], haystack.find(needle)
-        while start != -1:
-            starts.append(start)
-            start = haystack.find(needle, start + 1)
-        if starts:
-            return starts[min(occurrence, len(starts) - 1)]
-    return -1
 
 
 # ---------------------------------------------------------------------------------------------- pieces
