@@ -119,8 +119,6 @@ def test_audit_in_parallel_records_unreadable_files_and_keeps_sample_order(tmp_p
         out,
         sample=None,
         seed=None,
-        stratify=None,
-        cases_csv=None,
         csv_out=tmp_path / "audit.csv",
         jsonl_out=tmp_path / "audit.jsonl",
         jobs=2,
@@ -165,10 +163,6 @@ def test_audit_sample_is_reproducible_and_seed_recorded(tmp_path):
         tmp_path / "first.xlsx",
         sample=3,
         seed=None,
-        stratify=None,
-        cases_csv=None,
-        csv_out=None,
-        jsonl_out=None,
         jobs=1,
         check=fake_check,
     )
@@ -179,10 +173,6 @@ def test_audit_sample_is_reproducible_and_seed_recorded(tmp_path):
         tmp_path / "again.xlsx",
         sample=3,
         seed=seed,
-        stratify=None,
-        cases_csv=None,
-        csv_out=None,
-        jsonl_out=None,
         jobs=2,
         check=fake_check,
     )
@@ -203,8 +193,6 @@ def test_audit_stratified_by_a_cases_csv_column(tmp_path):
         seed=9,
         stratify="team",
         cases_csv=cases,
-        csv_out=None,
-        jsonl_out=None,
         jobs=1,
         check=fake_check,
     )
@@ -220,8 +208,6 @@ def test_audit_stratified_by_a_cases_csv_column(tmp_path):
             seed=9,
             stratify="region",
             cases_csv=cases,
-            csv_out=None,
-            jsonl_out=None,
             jobs=1,
             check=fake_check,
         )
@@ -235,10 +221,6 @@ def test_audit_refuses_to_overwrite_a_plan(tmp_path):
             folder / "a.docx",
             sample=None,
             seed=None,
-            stratify=None,
-            cases_csv=None,
-            csv_out=None,
-            jsonl_out=None,
             jobs=1,
             check=fake_check,
         )
@@ -303,9 +285,6 @@ def test_audit_of_real_files_with_an_unreadable_one(tmp_path, capfd):
         sample=3,
         seed=11,
         stratify="phase",
-        cases_csv=None,
-        csv_out=None,
-        jsonl_out=None,
         jobs=2,
     )
     assert [p.file for p in result.plans] == ["ava.docx", "ben.docx"]
