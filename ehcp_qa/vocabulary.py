@@ -114,9 +114,7 @@ def load_vocabulary(path: Path = SECTIONS_FILE) -> Vocabulary:
     for section_id, words in (data.get("columns") or {}).items():
         if section_id not in KNOWN_IDS:
             raise RuleError(f"{path.name}: columns.{section_id} is not a statutory section id")
-        columns.append(
-            (section_id, tuple(normalise(w) for w in _string_list(words, f"columns.{section_id}", path)))
-        )
+        columns.append((section_id, tuple(normalise(w) for w in _string_list(words, f"columns.{section_id}", path))))
     labels: list[tuple[str, str]] = []
     for field_name, words in (data.get("metadata") or {}).items():
         if field_name not in METADATA_FIELDS:

@@ -15,9 +15,7 @@ def _section(section: Section) -> dict[str, object]:
         "id": section.id,
         "title": section.title,
         "text": section.text,
-        "blocks": [
-            {"text": b.text, "kind": b.kind, "location": b.location.to_dict()} for b in section.blocks
-        ],
+        "blocks": [{"text": b.text, "kind": b.kind, "location": b.location.to_dict()} for b in section.blocks],
     }
 
 
