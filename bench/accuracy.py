@@ -89,8 +89,9 @@ def _labels(plan: Path) -> dict[str, list[dict[str, str]]]:
 
 
 # One absence, two contract categories: "no social care advice in section K" is social-care-missing in issue 3's
-# definition and advice-missing under reg 6(1)(e); labellers file it under either. A K finding of one matches a
-# plan-level label of the other.
+# definition and advice-missing under reg 6(1)(e); labellers file it under either, or both. A K finding of one
+# (on an entry such as "Social care advice: not received", or on no entry) also matches a plan-level label of the
+# other.
 EQUIVALENT_ABSENCES = {("social-care-missing", "K"): "advice-missing", ("advice-missing", "K"): "social-care-missing"}
 
 
@@ -105,7 +106,7 @@ def _section_matches(finding: Finding, label: dict[str, str]) -> bool:
 
 
 def _matches(finding: Finding, label: dict[str, str], whole_plan: bool) -> bool:
-    equivalent = whole_plan and not finding.evidence and EQUIVALENT_ABSENCES.get((finding.category, finding.section))
+    equivalent = whole_plan and EQUIVALENT_ABSENCES.get((finding.category, finding.section))
     if label["category"] not in (finding.category, equivalent) or not _section_matches(finding, label):
         return False
     return whole_plan or overlaps(finding.evidence, label["evidence"])

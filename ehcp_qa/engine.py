@@ -313,13 +313,25 @@ def _finding(rule: Rule, hit: Hit) -> Finding:
 
 
 def _without_superseded(findings: Sequence[Finding], ruleset: RuleSet) -> list[Finding]:
-    """Drop a finding when a rule that supersedes it fired on the same block (one fault, one finding)."""
-    superseded = {
-        (code, finding.section, finding.location)
-        for finding in findings
-        for code in ruleset.rule(finding.rule).supersedes
-    }
-    return [f for f in findings if (f.rule, f.section, f.location) not in superseded]
+    """Drop a finding when a rule that supersedes it fired on the same words of the same block (one fault, one
+    finding); a superseded rule's finding on another sentence of that block stays."""
+    superseding = [(code, f) for f in findings for code in ruleset.rule(f.rule).supersedes]
+
+    def superseded(finding: Finding) -> bool:
+        return any(
+            code == finding.rule
+            and other.section == finding.section
+            and other.location == finding.location
+            and _overlap(other.evidence, finding.evidence)
+            for code, other in superseding
+        )
+
+    return [f for f in findings if not superseded(f)]
+
+
+def _overlap(one: str, other: str) -> bool:
+    """Evidence about the same words: one contains the other (an absence has no words and overlaps any)."""
+    return one in other or other in one
 
 
 def _without_absences_if_not_a_plan(findings: Sequence[Finding]) -> list[Finding]:

@@ -137,14 +137,16 @@ def match_heading(block: Block, vocabulary: Vocabulary) -> HeadingMatch | None:
 
 
 def _h_part(block: Block, current: str | None) -> tuple[str, bool] | None:
-    """("H1" or "H2", whether the block also holds content) for an "H1:" part inside Section H."""
+    """("H1" or "H2", whether the block also holds content) for an "H1:" part inside Section H. A bold line is
+    the part's title, however long ("H1: Social care provision under section 2 of the Chronically Sick ...")."""
     if current not in ("H", "H1", "H2"):
         return None
     part = _H_PART.match(block.text)
     if not part:
         return None
     rest = part.group("rest").strip()
-    return f"H{part.group(1)}", len(rest.split()) > 12 or rest.endswith(".")
+    holds_content = not block.bold and (len(rest.split()) > 12 or rest.endswith("."))
+    return f"H{part.group(1)}", holds_content
 
 
 def _column_section(header: str, vocabulary: Vocabulary) -> str | None:

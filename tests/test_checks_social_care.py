@@ -43,10 +43,22 @@ def test_no_provision_while_d_describes_needs() -> None:
     assert found == [("SOC002", "H1", "None."), ("SOC002", "H2", "N/A")]
 
 
-def test_looked_after_child_with_no_provision_is_reported_in_h2_only() -> None:
+def test_none_in_h_resting_on_an_unassessed_d_is_reported_in_both_parts() -> None:
     found = social_care(A=["Jayden lives with his foster carers."], D=["N/A"], H1=["N/A"], H2=["None."])
-    assert ("SOC002", "H2", "None.") in found
-    assert not [f for f in found if f[0] == "SOC002" and f[1] == "H1"]
+    assert [f for f in found if f[0] == "SOC002"] == [("SOC002", "H1", "N/A"), ("SOC002", "H2", "None.")]
+
+
+def test_each_sentence_of_d_saying_no_needs_is_reported_once() -> None:
+    d = "Kai is not known to children's social care. No social care needs have been identified."
+    assert [f for f in social_care(D=[d]) if f[1] == "D"] == [
+        ("SOC001", "D", "No social care needs have been identified."),
+        ("SOC004", "D", "not known to"),
+    ]
+
+
+def test_a_need_that_is_declined_or_met_at_home_is_not_a_need() -> None:
+    d = "A social worker assessed Ruby in May 2025; her parents meet her care needs, and they declined short breaks."
+    assert social_care(D=[d], H1=["None."], H2=["None."]) == []
 
 
 def test_provision_in_either_part_of_h_passes() -> None:

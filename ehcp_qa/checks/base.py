@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from ehcp_qa.errors import RuleError
 from ehcp_qa.model import Block, Metadata, Plan, Section
@@ -178,6 +178,13 @@ def whole_block(section: str, block: Block, **kwargs: Any) -> Hit:
     text = block.text
     start = len(text) - len(text.lstrip())
     return Hit(section, block, start, len(text.rstrip()), **kwargs)
+
+
+def span_hit(section: str, block: Block, span: Span, **kwargs: Any) -> Hit:
+    """A Hit whose evidence is a span of the block's Doc (a sentence, a phrase) without surrounding white space."""
+    text = span.text
+    start = span.start_char + len(text) - len(text.lstrip())
+    return Hit(section, block, start, span.start_char + len(text.rstrip()), **kwargs)
 
 
 @dataclass(frozen=True)

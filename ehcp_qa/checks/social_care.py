@@ -2,9 +2,9 @@
 
 `test` picks what a rule reports:
   needs      D is missing or empty, or says there are no needs ("N/A", "not known to social care") with no sign
-             that social care assessed the child
+             that social care assessed the child; each sentence saying so is reported
   provision  H1 and H2 say "none" while D describes needs, or while the plan shows signs of social care
-             involvement (looked after, child in need, short breaks...) that D does not account for
+             involvement (looked after, child in need, short breaks...) and D shows no assessment
   advice     K lists no social care advice (a "not known to this service" reply is not advice)
 Signs of involvement found anywhere in the plan are named in the finding ({signals}).
 """
@@ -14,12 +14,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ehcp_qa.checks.base import CheckType, Hit, Params, PlanView, Setup, whole_block
+from spacy.tokens import Span
+
+from ehcp_qa.checks.base import CheckType, Hit, Params, PlanView, Setup, span_hit, whole_block
 from ehcp_qa.checks.phrases import PhraseList
 from ehcp_qa.checks.units import is_subheading
 from ehcp_qa.model import Block, Section
 
 TESTS = ("needs", "provision", "advice")
+NEGATION_REACH = 4  # words between "not" and the need it negates ("did not want any short breaks")
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class SocialCareCheck:
     advice_words: PhraseList  # a K entry that is social care advice
     no_advice_words: PhraseList  # "not known to this service", "not received"
     not_advice_words: PhraseList  # a K entry naming social care that is not its advice ("views recorded by")
+    negations: PhraseList  # a need word after these is not a need ("did not want short breaks")
 
 
 def compile_social_care(params: Params, setup: Setup) -> SocialCareCheck:
@@ -44,6 +48,7 @@ def compile_social_care(params: Params, setup: Setup) -> SocialCareCheck:
         advice_words=PhraseList.build("advice_words", params.strings("advice_words")),
         no_advice_words=PhraseList.build("no_advice_words", params.strings("no_advice_words")),
         not_advice_words=PhraseList.build("not_advice_words", params.strings("not_advice_words", ())),
+        negations=PhraseList.build("negations", params.strings("negations", ())),
     )
 
 
@@ -60,8 +65,19 @@ def _signals(view: PlanView, check: SocialCareCheck) -> str:
     return f" The plan also mentions: {', '.join(found)}." if found else ""
 
 
+def _states_a_need(sentence: Span, check: SocialCareCheck) -> bool:
+    """A sentence naming a need that is not negated ("did not want short breaks") or met ("needs are met")."""
+    if check.none_words.in_text(sentence):
+        return False
+    negations = check.negations.find(sentence)
+    return any(
+        not any(0 <= need.start - negation.end <= NEGATION_REACH for negation in negations)
+        for need in check.need_words.find(sentence)
+    )
+
+
 def _describes_needs(view: PlanView, blocks: list[Block], check: SocialCareCheck) -> bool:
-    return any(check.need_words.in_text(view.doc(b)) and not check.none_words.in_text(view.doc(b)) for b in blocks)
+    return any(_states_a_need(sentence, check) for block in blocks for sentence in view.doc(block).sents)
 
 
 def _any(view: PlanView, blocks: list[Block], words: PhraseList) -> bool:
@@ -77,9 +93,10 @@ def _needs(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
         return
     if _any(view, blocks, check.assessed_words) or _describes_needs(view, blocks, check):
         return
-    none_blocks = [b for b in blocks if check.none_words.in_text(view.doc(b))]
-    if none_blocks:
-        yield whole_block("D", none_blocks[0], details=details)
+    for block in blocks:
+        for sentence in view.doc(block).sents:
+            if check.none_words.in_text(sentence):
+                yield span_hit("D", block, sentence, details=details)
 
 
 def _provision(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
@@ -92,15 +109,14 @@ def _provision(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
     d_blocks = _content(view.plan.section("D"))
     signals = _signals(view, check)
     assessed = _any(view, d_blocks, check.assessed_words)
-    needs_in_d = _describes_needs(view, d_blocks, check)
-    if not (needs_in_d or (signals and not assessed)):
-        return
+    if not (_describes_needs(view, d_blocks, check) or (signals and not assessed)):
+        return  # no needs, and nothing in the plan contradicts "none" (an unassessed D is reported in D)
     details = {"signals": signals}
     for section, blocks in content:
-        # H2 ("any other") is where provision for a looked-after child or a child in need goes; H1 (CSDPA 1970 s2)
-        # answers needs arising from disability, so it is reported too when D describes such needs.
-        if section.id in ("H2", "H") or needs_in_d:
-            yield whole_block(section.id, blocks[0], details=details) if blocks else Hit(section.id, details=details)
+        if not blocks:
+            yield Hit(section.id, details=details)
+        for block in blocks:
+            yield whole_block(section.id, block, details=details)
 
 
 def _advice(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
