@@ -4,6 +4,7 @@
 A term counts as explained when
   - its sentence, the sentence before it in the same paragraph or the next sentence has an explanation cue
     (`explained_by`: "which means", "this affects", "is a condition", "for Sam this means", "these are called"),
+  - a description comes right before it ("her emergency medicine, buccal midazolam, ..."), or
   - a gloss follows it: words in brackets that are more than another name for it, or words after a dash or colon
     ("Epilepsy - Sam has seizures ..."), or
   - another cell of its table row says something ("Epilepsy | Sam has short seizures ..."), or
@@ -70,6 +71,7 @@ class MedicalCheck:
     explained_in: tuple[str, ...]
     impact_words: PhraseList  # in `explained_in` sections, a next sentence with these says how the child is affected
     negations: PhraseList
+    described_by: frozenset[str]  # "her emergency medicine, buccal midazolam": the words before say what it is
     negation_window: int
     gloss_min_words: int
     neighbour_cue_within: int  # a neighbouring sentence explains the term only with a cue this near its start
@@ -120,6 +122,7 @@ def compile_medical(params: Params, setup: Setup) -> MedicalCheck:
         explained_in=params.strings("explained_in", ()),
         impact_words=PhraseList.build("impact_words", params.strings("impact_words", ())),
         negations=PhraseList.build("negations", params.strings("negations", ())),
+        described_by=frozenset(word.lower() for word in params.strings("described_by", ())),
         negation_window=params.integer("negation_window", 4),
         gloss_min_words=params.integer("gloss_min_words", 3, minimum=1),
         neighbour_cue_within=params.integer("neighbour_cue_within", 6, minimum=1),
@@ -209,6 +212,12 @@ def _gloss(doc: Doc, mention: Span, same_term: Sequence[Span], min_words: int) -
     if gloss is None or any(other.start < gloss.end and gloss.start < other.end for other in same_term):
         return False  # no gloss, or it only gives another name for the term
     return sum(not token.is_punct for token in gloss) >= min_words
+
+
+def _described_before(doc: Doc, mention: Span, described_by: frozenset[str]) -> bool:
+    """A term named after what it is and a comma: "her emergency medicine, buccal midazolam, ..."."""
+    start = mention.start
+    return start >= 2 and doc[start - 1].text == "," and doc[start - 2].lower_ in described_by
 
 
 def _has_cue(span: Span, check: MedicalCheck, mention: Span | None = None, within: int | None = None) -> bool:
@@ -305,6 +314,7 @@ def _mentions(
             same_term = [other.span for other in found if other.key == item.key and other is not item]
             explained = (
                 _gloss(sentence.span.doc, item.span, same_term, check.gloss_min_words)
+                or _described_before(sentence.span.doc, item.span, check.described_by)
                 or _explained(sentences, position, check, item.span)
                 or _explained_in_row(sentence.block, rows, check.gloss_min_words)
             )
