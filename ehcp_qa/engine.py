@@ -34,8 +34,8 @@ from ehcp_qa.model import (
     Section,
     Severity,
 )
+from ehcp_qa.paths import RULES_DIR
 
-RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 RULE_FILE_VERSION = 1
 DATA_FILES = frozenset({"sections.yaml", "scoring.yaml"})  # read by segment.py and score.py, not rules
 SECTION_CHOICES: tuple[str, ...] = (*SECTION_IDS, "H")

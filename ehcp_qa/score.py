@@ -19,8 +19,9 @@ import yaml
 
 from ehcp_qa.errors import RuleError
 from ehcp_qa.model import Finding, Grade, Plan, Score, SectionScore, Severity
+from ehcp_qa.paths import RULES_DIR
 
-DEFAULT_SCORING_PATH = Path(__file__).resolve().parent.parent / "rules" / "scoring.yaml"
+DEFAULT_SCORING_PATH = RULES_DIR / "scoring.yaml"
 
 # Best first: a grade's rank is its position here.
 GRADE_ORDER: tuple[Grade, ...] = (Grade.OUTSTANDING, Grade.GOOD, Grade.REQUIRES_IMPROVEMENT, Grade.INADEQUATE)

@@ -15,8 +15,8 @@ import yaml
 
 from ehcp_qa.errors import RuleError
 from ehcp_qa.model import SECTION_IDS
+from ehcp_qa.paths import RULES_DIR
 
-RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 SECTIONS_FILE = RULES_DIR / "sections.yaml"
 KNOWN_IDS = frozenset((*SECTION_IDS, "H"))
 METADATA_FIELDS = ("child_name", "date_of_birth", "year_group", "age", "date_issued", "date_of_request")

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ehcp_qa.engine import RULES_DIR, RuleSet, load_rules, plan_from_sections, run_checks
+from ehcp_qa.engine import RuleSet, load_rules, plan_from_sections, run_checks
 from ehcp_qa.model import Plan
+from ehcp_qa.paths import RULES_DIR
 
 GLOSSARY = {
     "version": 1,

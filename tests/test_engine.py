@@ -9,15 +9,10 @@ import pytest
 import yaml
 
 from ehcp_qa.config import Config
-from ehcp_qa.engine import (
-    RULES_DIR,
-    build_plan,
-    load_rules,
-    plan_from_sections,
-    run_checks,
-)
+from ehcp_qa.engine import build_plan, load_rules, plan_from_sections, run_checks
 from ehcp_qa.errors import RuleError
 from ehcp_qa.model import SECTION_IDS, Severity
+from ehcp_qa.paths import RULES_DIR
 
 
 def lexicon_rule(**changes: Any) -> dict[str, Any]:
