@@ -28,8 +28,12 @@ _LEADING_SECTION = re.compile(
 _BRACKETED_SECTION = re.compile(
     rf"[(\[]\s*(?:sections?\s+)?{_LETTER}(?:\s*(?:and|&|/|,)\s*{_LETTER})?\s*[)\]]\s*$", re.IGNORECASE
 )
-# "C. Health needs", "H1) Other social care": a letter, a separator, then a known title.
-_LETTER_FIRST = re.compile(rf"^\s*{_LETTER}\s*[.):\-–—]\s+(?P<rest>\S.*)$", re.IGNORECASE | re.DOTALL)
+# "C. Health needs", "H1) Other social care", "(H1) Social care provision": a letter, a separator, then a title.
+_LETTER_FIRST = re.compile(rf"^\s*[(\[]?{_LETTER}\s*[.):\]\-–—]\s+(?P<rest>\S.*)$", re.IGNORECASE | re.DOTALL)
+# "My health – Section C", "Where I will study: Section I": the letter after the title.
+_SECTION_LAST = re.compile(
+    rf"(?:\s*[:,|]|\s[-–—])\s*sections?\s+{_LETTER}(?:\s*(?:and|&|/|,)\s*{_LETTER})?\s*$", re.IGNORECASE
+)
 # "H1:" / "H2 -" opening a part of an undivided Section H.
 _H_PART = re.compile(r"^\s*h\s?\(?([12])\)?\s*(?:[:.\-–—)]|$)(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
 # What may follow the letter in a real heading: nothing, a separator, or title words (checked against titles).
@@ -40,6 +44,7 @@ _NUMBERING = re.compile(r"^\s*(?:(?:\d{1,2}|[ivx]{1,4})\s*[.):]\s*|part\s+\d{1,2
 
 MAX_HEADING_WORDS = 40  # the statutory wording of H1 runs to about 30 words
 MAX_UNLETTERED_WORDS = 14
+SHORT_TITLE_WORDS = 4
 TITLE_SIMILARITY = 88  # rapidfuzz ratio (0-100) for a heading without a letter to match a known title
 COMBINABLE = frozenset({"B", "E", "F"})  # sections whose tables may hold Need | Outcome | Provision columns
 
@@ -66,6 +71,14 @@ def _looks_like_heading(block: Block) -> bool:
     if block.kind == "table_cell":
         return block.location.cell == 0  # a column header such as "Provision" is not a section heading
     return not block.text.rstrip().endswith((".", ",", ";"))
+
+
+def _short_title(block: Block, rest: str) -> bool:
+    """A capital letter and a few title words, styled as a heading or in a table's first cell ("I. School"): a
+    council's own short title. A lower-case "a) Reading" is a list item, not a section."""
+    styled = block.kind == "heading" or block.bold or (block.kind == "table_cell" and block.location.cell == 0)
+    letter = block.text.lstrip(" ([")[:1]
+    return styled and letter.isupper() and len(rest.split()) <= SHORT_TITLE_WORDS and not rest.rstrip().endswith(".")
 
 
 def _has_phrase(padded: str, phrases: tuple[str, ...]) -> bool:
@@ -122,11 +135,13 @@ def match_heading(block: Block, vocabulary: Vocabulary) -> HeadingMatch | None:
         return None
     if not _looks_like_heading(block):
         return None
-    bracketed = _BRACKETED_SECTION.search(text)
-    if bracketed:
-        return HeadingMatch(ids=_section_ids(*bracketed.groups()[:2]), title=text, by_letter=True)
+    trailing = _BRACKETED_SECTION.search(text) or _SECTION_LAST.search(text)
+    if trailing:
+        return HeadingMatch(ids=_section_ids(*trailing.groups()[:2]), title=text, by_letter=True)
     letter_first = _LETTER_FIRST.match(text)
-    if letter_first and _title_section(letter_first.group("rest"), vocabulary):
+    if letter_first and (
+        _title_section(letter_first.group("rest"), vocabulary) or _short_title(block, letter_first.group("rest"))
+    ):
         return HeadingMatch(ids=_section_ids(letter_first.group(1)), title=text, by_letter=True)
     styled = block.kind == "heading" or block.bold
     if words <= MAX_UNLETTERED_WORDS and block.kind != "list_item" and (styled or not _LABELLED_VALUE.match(text)):

@@ -313,7 +313,8 @@ def test_iter_paragraphs_finds_each_block_paragraph_again_by_index(tmp_path: Pat
 
 # --- PDF -------------------------------------------------------------------------------------------------------
 
-# A page is a list of drawing operations: Text(x, top, text, size, bold) or Rule(x0, top0, x1, top1).
+# A page is a list of drawing operations: Text(x, top, text, size, bold), Rule(x0, top0, x1, top1) or
+# Shade(x0, top, x1, bottom), a filled rectangle with no border.
 Text = tuple[str, float, float, str, float, bool]
 Rule = tuple[str, float, float, float, float]
 
@@ -324,6 +325,10 @@ def text(x: float, top: float, words: str, size: float = 11.0, bold: bool = Fals
 
 def rule(x0: float, top0: float, x1: float, top1: float) -> Rule:
     return ("rule", x0, top0, x1, top1)
+
+
+def shade(x0: float, top: float, x1: float, bottom: float) -> Rule:
+    return ("shade", x0, top, x1, bottom)
 
 
 def grid(columns: Sequence[float], rows: Sequence[float]) -> list[Rule]:
@@ -342,6 +347,11 @@ def write_pdf(path: Path, pages: Sequence[Sequence[Text | Rule]]) -> Path:
                 encoded = (words + "\0").encode("utf-16-le")
                 pdfium_c.FPDFText_SetText(obj, (ctypes.c_ushort * (len(encoded) // 2)).from_buffer_copy(encoded))
                 pdfium_c.FPDFPageObj_Transform(obj, 1, 0, 0, 1, x, PAGE_HEIGHT - top - size)
+            elif operation[0] == "shade":
+                _, x0, top, x1, bottom = operation
+                obj = pdfium_c.FPDFPageObj_CreateNewRect(x0, PAGE_HEIGHT - bottom, x1 - x0, bottom - top)
+                pdfium_c.FPDFPageObj_SetFillColor(obj, 217, 226, 243, 255)
+                pdfium_c.FPDFPath_SetDrawMode(obj, pdfium_c.FPDF_FILLMODE_ALTERNATE, 0)
             else:
                 _, x0, top0, x1, top1 = operation
                 obj = pdfium_c.FPDFPageObj_CreateNewPath(x0, PAGE_HEIGHT - top0)
@@ -486,6 +496,28 @@ def test_pdf_word_hyphenated_at_a_line_end_is_joined(tmp_path: Path) -> None:
     result = read_unchanged(write_pdf(tmp_path / "hyphen.pdf", [page]))
 
     assert texts(result) == ["Sam reads at an age-related level and enjoys non-fiction books."]
+
+
+def test_pdf_table_drawn_with_cell_shading_and_no_borders_is_read_cell_by_cell(tmp_path: Path) -> None:
+    page = [
+        *(shade(x0, top, x1, bottom) for x0, x1 in ((70, 220), (220, 370)) for top, bottom in ((100, 126), (126, 200))),
+        text(75, 105, "What people like about me", bold=True),
+        text(225, 105, "How best to support me", bold=True),
+        text(75, 131, "Sam is kind and has"),
+        text(75, 145, "a great memory."),
+        text(225, 131, "Speak in short sentences"),
+        text(225, 145, "and give him time."),
+    ]
+    result = read_unchanged(write_pdf(tmp_path / "shaded.pdf", [page]))
+
+    assert texts(result) == [
+        "What people like about me",
+        "How best to support me",
+        "Sam is kind and has a great memory.",
+        "Speak in short sentences and give him time.",
+    ]
+    cells = [(block.location.table, block.location.row, block.location.cell) for block in result.blocks]
+    assert cells == [(0, 0, 0), (0, 0, 1), (0, 1, 0), (0, 1, 1)]
 
 
 def test_pdf_table_that_ends_mid_page_is_not_continued_by_the_next_pages_table(tmp_path: Path) -> None:

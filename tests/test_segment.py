@@ -65,6 +65,11 @@ def texts(plan, section_id: str) -> list[str]:
         ("Where I learn", "I"),
         ("The outcomes we are working towards", "E"),
         ("Help from social care (Sections H1 and H2)", "H"),
+        ("My health – Section C", "C"),
+        ("Where I will study: Section I", "I"),
+        ("Social care support for disabled children – Section H1", "H1"),
+        ("(H1) Social care provision under section 2 of the Chronically Sick and Disabled Persons Act 1970", "H1"),
+        ("I. School", "I"),
     ],
 )
 def test_heading_layouts(heading: str, expected: str) -> None:
@@ -145,6 +150,21 @@ def test_undivided_h_without_parts_stays_h() -> None:
     plan = segment(doc(("h", "Section H: Social care provision"), "No social care provision is needed."))
     assert plan.section_ids == ("H",)
     assert plan.section("H1") is plan.section("H")
+
+
+def test_short_lettered_title_in_a_first_cell_opens_its_section_but_a_lettered_list_item_does_not() -> None:
+    plan = segment(
+        doc(
+            ("cell", 0, 0, 0, "H2. Other social care provision"),
+            ("cell", 0, 0, 1, "None."),
+            ("cell", 1, 0, 0, "I. School"),
+            ("cell", 1, 0, 1, "Holmbury Lane Primary School."),
+            ("cell", 1, 1, 0, "a) Reading"),
+            ("cell", 1, 1, 1, "Daily phonics."),
+        )
+    )
+    assert plan.section_ids == ("H2", "I")
+    assert texts(plan, "I") == ["Holmbury Lane Primary School.", "a) Reading", "Daily phonics."]
 
 
 def test_heading_in_first_table_cell() -> None:

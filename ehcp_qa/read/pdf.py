@@ -336,7 +336,7 @@ def _path_lines(obj: ctypes.c_void_p, page_height: float) -> Iterator[tuple[floa
 
 
 def _rules(page: pdfium.PdfPage, page_height: float) -> tuple[list[HorizontalRule], list[VerticalRule]]:
-    """Horizontal and vertical ruling lines drawn on the page (filled-only shapes such as shading are not)."""
+    """Horizontal and vertical ruling lines drawn on the page, and the edges of filled shapes (cell shading)."""
     horizontal: list[HorizontalRule] = []
     vertical: list[VerticalRule] = []
     left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
@@ -359,6 +359,11 @@ def _rules(page: pdfium.PdfPage, page_height: float) -> tuple[list[HorizontalRul
             continue
         pdfium_c.FPDFPath_GetDrawMode(obj, fill_mode, stroked)
         if not stroked.value:
+            if fill_mode.value and width >= MIN_CELL_SIZE and height >= MIN_CELL_SIZE:
+                # A shaded cell of a table drawn without borders: its edges bound the cell.
+                y_top, y_bottom = page_height - top.value, page_height - bottom.value
+                horizontal += [(y_top, left.value, right.value), (y_bottom, left.value, right.value)]
+                vertical += [(left.value, y_top, y_bottom), (right.value, y_top, y_bottom)]
             continue
         for x0, y0, x1, y1 in _path_lines(obj, page_height):
             if abs(y1 - y0) <= SNAP < abs(x1 - x0):
