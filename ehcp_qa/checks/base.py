@@ -57,6 +57,10 @@ class Params:
             raise ParamError(name, "is required")
         return default
 
+    def has(self, name: str) -> bool:
+        """Whether the rule gives this (optional) parameter."""
+        return name in self._raw
+
     def strings(self, name: str, default: Any = _REQUIRED) -> tuple[str, ...]:
         """A list of strings; lists inside it are flattened (a rule file may combine lists by YAML anchors)."""
         value = self._get(name, default)

@@ -26,6 +26,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 from spacy.tokens import Doc, Span, Token
@@ -38,8 +39,11 @@ from ehcp_qa.model import Block, Section
 from ehcp_qa.nlp import is_known_word
 
 _GLOSS_OPEN = ("(", "[", "-", "–", "—", ":", ";")
-_APPOSITIVE = frozenset({"a", "an"})  # "a gastrostomy, a small tube that goes into her stomach"
+# "a gastrostomy, a small tube that goes into her stomach", "valproate, which controls his seizures"
+_APPOSITIVE = frozenset({"a", "an", "which"})
 _GLOSS_CLOSE = (")", "]")
+_EXPLAINING_OPENERS = ("(", "[", ",")
+_CLAUSE_JOINERS = frozenset({"and", "but", "while", "whereas", "although"})
 _JOINERS = {"'s", "’s", "-"}  # inside a name: "Tourette's", "Pallister-Killian"
 _WORD = re.compile(r"[a-z]+")
 
@@ -72,6 +76,8 @@ class MedicalCheck:
     impact_words: PhraseList  # in `explained_in` sections, a next sentence with these says how the child is affected
     negations: PhraseList
     described_by: frozenset[str]  # "her emergency medicine, buccal midazolam": the words before say what it is
+    service_words: frozenset[str]  # "cleft team", "diabetes nurse": a term before these names a service
+    not_explained_by: PhraseList  # cue look-alikes: "when he was four months old" is a time, not an effect
     negation_window: int
     gloss_min_words: int
     neighbour_cue_within: int  # a neighbouring sentence explains the term only with a cue this near its start
@@ -98,7 +104,7 @@ def compile_medical(params: Params, setup: Setup) -> MedicalCheck:
     terms = parse_glossary(setup.data_file(glossary_file), glossary_file)
     report = params.choice("terms", ("glossary", "fallback"))
     fallback = None
-    if report == "fallback":
+    if report == "fallback" or params.has("suffixes"):  # a glossary rule uses them to see other terms
         fallback = Fallback(
             suffixes=tuple(
                 suffix.lower() for suffix in (*params.strings("suffixes"), *params.strings("medicine_suffixes", ()))
@@ -123,6 +129,8 @@ def compile_medical(params: Params, setup: Setup) -> MedicalCheck:
         impact_words=PhraseList.build("impact_words", params.strings("impact_words", ())),
         negations=PhraseList.build("negations", params.strings("negations", ())),
         described_by=frozenset(word.lower() for word in params.strings("described_by", ())),
+        service_words=frozenset(word.lower() for word in params.strings("service_words", ())),
+        not_explained_by=PhraseList.build("not_explained_by", params.strings("not_explained_by", ())),
         negation_window=params.integer("negation_window", 4),
         gloss_min_words=params.integer("gloss_min_words", 3, minimum=1),
         neighbour_cue_within=params.integer("neighbour_cue_within", 6, minimum=1),
@@ -200,18 +208,43 @@ def _fallback_terms(doc: Doc, check: MedicalCheck) -> Iterator[_Found]:
             yield _Found(word, doc[token.i : token.i + 1], None)
 
 
-def _gloss(doc: Doc, mention: Span, same_term: Sequence[Span], min_words: int) -> bool:
-    """Words in brackets, after a dash, colon or semicolon, or an appositive (", a small tube that ..."), right
-    after the term (past any other name for it)."""
+def _gloss_span(doc: Doc, mention: Span, same_term: Sequence[Span], describing: frozenset[str]) -> Span | None:
+    """Words in brackets, after a dash, colon or semicolon, an appositive (", a small tube that ...") or a relative
+    clause (", which controls his seizures") right after the term (past any other name for it); None when there is
+    none or it only gives another name for the term."""
     end = mention.end
     for other in same_term:  # "Attention Deficit Hyperactivity Disorder (ADHD) - ...": skip "(ADHD)"
         if other.start == end + 1 and other.end < len(doc) and doc[end].text in "([" and doc[other.end].text in ")]":
             end = other.end + 1
-    appositive = end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].lower_ in _APPOSITIVE
+    appositive = (
+        end + 1 < len(doc)
+        and doc[end].text == ","
+        and (doc[end + 1].lower_ in _APPOSITIVE or any(t.lower_ in describing for t in doc[end + 1 : end + 4]))
+    )
     gloss = gloss_after(doc, end, (",",) if appositive else _GLOSS_OPEN, _GLOSS_CLOSE)
     if gloss is None or any(other.start < gloss.end and gloss.start < other.end for other in same_term):
-        return False  # no gloss, or it only gives another name for the term
-    return sum(not token.is_punct for token in gloss) >= min_words
+        return None
+    return gloss
+
+
+def _gloss(doc: Doc, mention: Span, same_term: Sequence[Span], check: MedicalCheck) -> bool:
+    gloss = _gloss_span(doc, mention, same_term, check.described_by)
+    return gloss is not None and sum(not token.is_punct for token in gloss) >= check.gloss_min_words
+
+
+def _named_before(doc: Doc, mention: Span, same_term: Sequence[Span]) -> bool:
+    """The term in brackets after its everyday name: "long sight (hypermetropia)", "short-sighted (myopia)"."""
+    start, end = mention.start, mention.end
+    if start < 2 or end >= len(doc) or doc[start - 1].text != "(" or doc[end].text != ")":
+        return False
+    before = doc[start - 2]
+    return before.is_alpha and not any(other.start <= before.i < other.end for other in same_term)
+
+
+def _names_a_service(doc: Doc, mention: Span, check: MedicalCheck) -> bool:
+    """A term naming a team or clinic ("the cleft team", "the CAMHS eating disorders nurse"), not the child's
+    condition."""
+    return mention.end < len(doc) and doc[mention.end].lower_ in check.service_words
 
 
 def _described_before(doc: Doc, mention: Span, described_by: frozenset[str]) -> bool:
@@ -221,21 +254,50 @@ def _described_before(doc: Doc, mention: Span, described_by: frozenset[str]) -> 
 
 
 def _has_cue(span: Span, check: MedicalCheck, mention: Span | None = None, within: int | None = None) -> bool:
-    """An explanation cue in the span (starting within its first `within` words), outside the term itself."""
+    """An explanation cue in the span (starting within its first `within` words), outside the term itself and not
+    part of a look-alike ("when he was four months old")."""
+    false_cues = check.not_explained_by.find(span)
     return any(
         (mention is None or not (mention.start <= cue.start and cue.end <= mention.end))
         and (within is None or cue.start - span.start < within)
+        and not any(other.start < cue.end and cue.start < other.end for other in false_cues)
         for cue in check.explained_by.find(span)
     )
 
 
-def _explained(sentences: Sequence[Sentence], position: int, check: MedicalCheck, mention: Span) -> bool:
-    """A cue in the term's sentence; or in a neighbouring sentence that is about this term: the one before it in
-    the same block, or the next one (for a label: the whole next block), naming no term of its own, with the cue
-    near its start ("This means ...", "He finds it hard ..."), not explaining something else of its own ("He has
-    pain in his hips, which makes it hard ...")."""
+def _clauses(sentence: Span) -> list[Span]:
+    """The sentence cut at a semicolon or at ", and" / ", but" / ", while": one clause per statement."""
+    cuts = [sentence.start]
+    for token in sentence[:-1]:
+        following = sentence.doc[token.i + 1]
+        if token.text == ";" or (token.text == "," and following.lower_ in _CLAUSE_JOINERS):
+            cuts.append(token.i + 1)
+    cuts.append(sentence.end)
+    return [sentence.doc[start:end] for start, end in pairwise(cuts) if end > start]
+
+
+def _cue_for(sentence: Span, check: MedicalCheck, mention: Span, others: Sequence[Span]) -> bool:
+    """A cue in the term's clause, or in the clauses after it up to the next one naming another term ("She takes
+    X every day, and penicillin to protect her from infections": the cue is penicillin's, not X's)."""
+    clauses = _clauses(sentence)
+    own = next(i for i, clause in enumerate(clauses) if clause.start <= mention.start < clause.end)
+    for i, clause in enumerate(clauses[own:], start=own):
+        if i > own and any(clause.start <= other.start < clause.end for other in others):
+            return False
+        if _has_cue(clause, check, mention):
+            return True
+    return False
+
+
+def _explained(
+    sentences: Sequence[Sentence], position: int, check: MedicalCheck, mention: Span, others: Sequence[Span]
+) -> bool:
+    """A cue in the term's sentence (its clause, see `_cue_for`); or in a neighbouring sentence that is about this
+    term: the one before it in the same block, or the next one (for a label: the whole next block), naming no term
+    of its own, with the cue near its start ("This means ...", "He finds it hard ..."), not explaining something
+    else of its own ("He has pain in his hips, which makes it hard ...")."""
     sentence = sentences[position]
-    if _has_cue(sentence.span, check, mention):
+    if _cue_for(sentence.span, check, mention, others):
         return True
     previous = sentences[position - 1] if position > 0 else None
     if (
@@ -253,11 +315,17 @@ def _explained(sentences: Sequence[Sentence], position: int, check: MedicalCheck
     return _has_cue(following[0].span, check, within=check.neighbour_cue_within)
 
 
+def _term_like(doc: Doc, check: MedicalCheck) -> list[Span]:
+    """Every glossary term and every word that looks medical (`suffixes`, `heads`) in the doc, reported or not:
+    a sentence naming one is about that term."""
+    spans = [mention.span for mention in check.glossary.mentions(doc, doc.text)]
+    if check.fallback is not None:
+        spans += [found.span for found in _fallback_terms(doc, check)]
+    return spans
+
+
 def _names_a_term(sentence: Sentence, check: MedicalCheck) -> bool:
-    return any(
-        sentence.span.start <= mention.span.start < sentence.span.end
-        for mention in check.glossary.mentions(sentence.span.doc, sentence.block.text)
-    )
+    return any(sentence.span.start <= span.start < sentence.span.end for span in _term_like(sentence.span.doc, check))
 
 
 def _impact_near(sentences: Sequence[Sentence], position: int, check: MedicalCheck) -> bool:
@@ -279,17 +347,31 @@ def _explained_in_row(block: Block, rows: dict[tuple[int, int], list[Block]], mi
     )
 
 
-def _inside_gloss(doc: Doc, item: _Found, found: Sequence[_Found]) -> bool:
-    """A term within the bracketed explanation of another term: "migraines (severe headaches with sickness and
-    sensitivity to light)" explains migraines; its words are not terms to explain in their turn."""
+def _inside_gloss(doc: Doc, item: _Found, found: Sequence[_Found], describing: frozenset[str]) -> bool:
+    """A term within the explanation of another term: "migraines (severe headaches with sickness and sensitivity
+    to light)", "Fragile X syndrome, a genetic condition which causes his learning disability": its words explain
+    the other term and are not terms to explain in their turn."""
     for other in found:
-        opener = other.span.end
-        if other.key == item.key or opener >= item.span.start or doc[opener].text not in _GLOSS_OPEN[:2]:
+        if other.key == item.key or other.span.end > item.span.start:
             continue
-        closer = next((t.i for t in doc[opener + 1 :] if t.text in _GLOSS_CLOSE), len(doc))
-        if item.span.end <= closer:
+        same_term = [f.span for f in found if f.key == other.key and f is not other]
+        gloss = _gloss_span(doc, other.span, same_term, describing)
+        # After a semicolon, colon or dash the next words may be the next item of a list, not an explanation.
+        explains = gloss is not None and doc[gloss.start - 1].text in _EXPLAINING_OPENERS
+        if explains and gloss.start <= item.span.start and item.span.end <= gloss.end:
             return True
     return False
+
+
+def _others(sentence: Span, item: _Found, check: MedicalCheck) -> list[Span]:
+    """The other terms of the sentence, reported or not (a fallback word is another term to a glossary term)."""
+    return [
+        span
+        for span in _term_like(sentence.doc, check)
+        if sentence.start <= span.start < sentence.end
+        and span.text.lower() != item.span.text.lower()
+        and not (span.start < item.span.end and item.span.start < span.end)
+    ]
 
 
 def _mentions(
@@ -305,7 +387,8 @@ def _mentions(
     for position, sentence in enumerate(sentences):
         found = [f for f in in_block[id(sentence.block)] if sentence.span.start <= f.span.start < sentence.span.end]
         for item in found:
-            if _inside_gloss(sentence.span.doc, item, found):
+            doc = sentence.span.doc
+            if _inside_gloss(doc, item, found, check.described_by) or _names_a_service(doc, item.span, check):
                 continue
             if check.negations.find(
                 sentence.span.doc[max(sentence.span.start, item.span.start - check.negation_window) : item.span.start]
@@ -313,9 +396,10 @@ def _mentions(
                 continue
             same_term = [other.span for other in found if other.key == item.key and other is not item]
             explained = (
-                _gloss(sentence.span.doc, item.span, same_term, check.gloss_min_words)
+                _gloss(sentence.span.doc, item.span, same_term, check)
                 or _described_before(sentence.span.doc, item.span, check.described_by)
-                or _explained(sentences, position, check, item.span)
+                or _named_before(sentence.span.doc, item.span, same_term)
+                or _explained(sentences, position, check, item.span, _others(sentence.span, item, check))
                 or _explained_in_row(sentence.block, rows, check.gloss_min_words)
             )
             yield sentences, position, item, explained
