@@ -91,8 +91,13 @@ def _labels(plan: Path) -> dict[str, list[dict[str, str]]]:
 # One absence, two contract categories: "no social care advice in section K" is social-care-missing in issue 3's
 # definition and advice-missing under reg 6(1)(e); labellers file it under either, or both. A K finding of one
 # (on an entry such as "Social care advice: not received", or on no entry) also matches a plan-level label of the
-# other.
-EQUIVALENT_ABSENCES = {("social-care-missing", "K"): "advice-missing", ("advice-missing", "K"): "social-care-missing"}
+# other. Likewise a missing section D is social-care-missing in issue 3 ("section D missing, empty ...") and
+# section-missing under reg 12: a finding of the first matches a plan-level label of the second.
+EQUIVALENT_ABSENCES = {
+    ("social-care-missing", "K"): "advice-missing",
+    ("advice-missing", "K"): "social-care-missing",
+    ("social-care-missing", "D"): "section-missing",
+}
 
 
 def same_section(found: str | None, labelled: str | None) -> bool:

@@ -23,6 +23,11 @@ _INLINE_LABEL = re.compile(r"(?<![\w'’])(?P<label>[A-Z][\w'’]*(?:\s+(?:/\s+)
 _VALUE_END = " |;.,\t"
 _YEAR = re.compile(r"\b(?:year|yr|y|nc)\s*(\d{1,2})\b|^\s*(\d{1,2})\s*$", re.IGNORECASE)
 _AGE = re.compile(r"\b(\d{1,2})\b")
+# "Priya Sandhu, born 5 July 2008": a date of birth given inside another value.
+_BORN = re.compile(r",?\s*\(?\bborn\b:?\s*(?P<date>[^)]*)\)?\s*$", re.IGNORECASE)
+_YEAR_IN_VALUE = re.compile(r"\b(?:year|yr)\s*\d{1,2}\b|\breception\b", re.IGNORECASE)
+# Labels whose value may carry the year group after the setting: "School: Holmbury Lane Primary, Year 2".
+_SETTING_WORDS = ("year", "school", "setting", "college", "placement", "education", "nursery")
 _ORDINAL = re.compile(r"(\d)(st|nd|rd|th)\b", re.IGNORECASE)
 _DATE_FORMATS = (
     "%d/%m/%Y",
@@ -132,10 +137,16 @@ def extract_metadata(
         if field_name and field_name not in values:
             values[field_name] = value
     if "year_group" not in values:
-        # "School and year: Ashbridge Primary, Year 7"
-        in_year_labels = [v for label, v in pairs if "year" in normalise(label) and parse_year_group(v) is not None]
-        if in_year_labels:
-            values["year_group"] = in_year_labels[0]
+        # "School and year: Ashbridge Primary, Year 7", "College: Kelsford College, Year 12"
+        with_year = [
+            v for label, v in pairs if any(w in normalise(label) for w in _SETTING_WORDS) and _YEAR_IN_VALUE.search(v)
+        ]
+        if with_year:
+            values["year_group"] = with_year[0]
+    name_and_birth = _BORN.search(values.get("child_name", ""))
+    if name_and_birth and parse_date(name_and_birth.group("date")):
+        values["child_name"] = values["child_name"][: name_and_birth.start()].strip()
+        values.setdefault("date_of_birth", name_and_birth.group("date").strip())
     birth = parse_date(values.get("date_of_birth", ""))
     issued = values.get("date_issued")
     requested = values.get("date_of_request")

@@ -45,6 +45,7 @@ _NUMBERING = re.compile(r"^\s*(?:(?:\d{1,2}|[ivx]{1,4})\s*[.):]\s*|part\s+\d{1,2
 MAX_HEADING_WORDS = 40  # the statutory wording of H1 runs to about 30 words
 MAX_UNLETTERED_WORDS = 14
 SHORT_TITLE_WORDS = 4
+COLUMN_LABEL_WORDS = 4
 TITLE_SIMILARITY = 88  # rapidfuzz ratio (0-100) for a heading without a letter to match a known title
 COMBINABLE = frozenset({"B", "E", "F"})  # sections whose tables may hold Need | Outcome | Provision columns
 
@@ -270,6 +271,22 @@ class _Builder:
             self.open(section_id, self.titles.get(section_id, section_id))
             self.blocks[section_id].append(block)
 
+    def drop_column_labels(self, section_id: str | None, heading: Block) -> None:
+        """A table whose first row is column labels ("Section | Details") and whose next row names a section: the
+        labels head the table, like a heading, and are not the previous section's last words."""
+        location = heading.location
+        blocks = self.blocks.get(section_id or "", [])
+        if location.table is None or not location.row:
+            return
+        above = 0
+        while above < len(blocks) and blocks[-1 - above].location.table == location.table:
+            above += 1
+        labels = blocks[len(blocks) - above :]
+        if labels and all(
+            len(b.text.split()) <= COLUMN_LABEL_WORDS and not b.text.rstrip().endswith(".") for b in labels
+        ):
+            del blocks[len(blocks) - above :]
+
     def sections(self) -> tuple[Section, ...]:
         # An undivided "Section H" heading whose parts H1/H2 were found is only their wrapper.
         split_h = "H" in self.blocks and not self.blocks["H"] and ({"H1", "H2"} & self.blocks.keys())
@@ -314,6 +331,7 @@ def segment(document: Document, vocabulary: Vocabulary | None = None) -> Plan:
         previous_table = table
         h_part = _h_part(block, current)
         if h_part:
+            builder.drop_column_labels(current, block)
             current, holds_content = h_part
             builder.open(current, block.text.strip() if not holds_content else current)
             if holds_content:
@@ -328,6 +346,7 @@ def segment(document: Document, vocabulary: Vocabulary | None = None) -> Plan:
         ):
             heading = None  # a sub-heading ("About me" inside section A) or an echo of an earlier section: body text
         if heading:
+            builder.drop_column_labels(current, block)
             for section_id in heading.ids:
                 builder.open(section_id, heading.title)
             current, combined = heading.ids[0], len(heading.ids) > 1

@@ -295,6 +295,43 @@ def test_personal_details_table_is_metadata_not_a_section() -> None:
     assert len(plan.preamble) == 9
 
 
+def test_details_lines_with_the_birth_date_after_the_name_and_the_year_after_the_setting() -> None:
+    plan = segment(
+        doc(
+            "Young person: Priya Shah, born 5 July 2008",
+            "College: Kelsford College, Year 12",
+            "Issued: 28 January 2025",
+            ("h", "Section A: All about me"),
+            "Priya likes art.",
+        )
+    )
+    meta = plan.metadata
+    assert (meta.child_name, meta.date_of_birth) == ("Priya Shah", "5 July 2008")
+    assert (meta.year_group, meta.age, meta.date_issued) == (12, 16, "28 January 2025")
+
+
+def test_column_labels_of_a_table_that_opens_the_next_section_belong_to_neither() -> None:
+    plan = segment(
+        doc(
+            ("cell", 0, 0, 0, "Section"),
+            ("cell", 0, 0, 1, "Details"),
+            ("cell", 0, 1, 0, "H1. Social care provision"),
+            ("cell", 0, 1, 1, "N/A"),
+            ("cell", 1, 0, 0, "Section"),
+            ("cell", 1, 0, 1, "Details"),
+            ("cell", 1, 1, 0, "H2. Other social care provision"),
+            ("cell", 1, 1, 1, "None identified."),
+            ("cell", 2, 0, 0, "Section"),
+            ("cell", 2, 0, 1, "Details"),
+            ("cell", 2, 1, 0, "I. School"),
+            ("cell", 2, 1, 1, "Holmbury Lane Primary School."),
+        )
+    )
+    assert plan.section_ids == ("H1", "H2", "I")
+    expected = [["N/A"], ["None identified."], ["Holmbury Lane Primary School."]]
+    assert [texts(plan, s) for s in plan.section_ids] == expected
+
+
 def test_contents_page_does_not_steal_titles_or_order() -> None:
     plan = segment(
         doc(
