@@ -65,4 +65,7 @@ def get_nlp() -> Language:
         nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
         nlp.initialize()
     nlp.add_pipe("ehcp_lowercase_lemma", last=True)
+    for written in ("N/A.", "n/a.", "N/a."):
+        # spaCy keeps a capital letter and a full stop together as an initial ("A."): "N/A." ends a sentence.
+        nlp.tokenizer.add_special_case(written, [{"ORTH": part} for part in (*written[:-1].partition("/"), ".")])
     return nlp

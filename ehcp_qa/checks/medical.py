@@ -2,14 +2,18 @@
 "conditional" check: if X appears, its explanation must appear too).
 
 A term counts as explained when
-  - its sentence, the sentence before it in the same paragraph or the next sentence has an explanation cue
-    (`explained_by`: "which means", "this affects", "is a condition", "for Sam this means", "these are called"),
-  - a description comes right before it ("her emergency medicine, buccal midazolam, ..."), or
-  - a gloss follows it: words in brackets that are more than another name for it, or words after a dash or colon
-    ("Epilepsy - Sam has seizures ..."), or
+  - its clause, or the next sentence, has an explanation cue (`explained_by`: "which means", "this affects", "is
+    a condition", "for Sam this means", ", so he"), and no other term comes between (clauses are cut at ";" and
+    ", and"), and no look-alike covers the cue (`not_explained_by`: "when he was four months old"),
+  - a description comes right before it ("her emergency medicine, buccal midazolam, ...") or it is in brackets
+    after its everyday name ("long sight (hypermetropia)"),
+  - a gloss follows it: words in brackets that are more than another name for it, words after a dash or colon
+    ("Epilepsy - Sam has seizures ..."), an appositive (", a small tube that ...") or a relative clause
+    (", which controls his seizures"); terms inside that gloss count as explained too,
   - another cell of its table row says something ("Epilepsy | Sam has short seizures ..."), or
   - it is explained in one of `explained_in` (section B describes needs: there a term counts as explained when
     its sentence or the next says how the child is affected, `impact_words`: "finds it hard", "especially").
+A term naming a service ("the cleft team", `service_words`) is not the child's condition.
 Expanding an acronym ("ADHD (Attention Deficit Hyperactivity Disorder)") is not an explanation: both names are
 the same glossary entry. A negated term ("no diagnosis of autism") is not reported, nor an everyday name for a
 condition ("hearing loss", "eye test": an alias made of words that the glossary's own plain-English notes use
@@ -233,8 +237,12 @@ def _gloss(doc: Doc, mention: Span, same_term: Sequence[Span], check: MedicalChe
 
 
 def _named_before(doc: Doc, mention: Span, same_term: Sequence[Span]) -> bool:
-    """The term in brackets after its everyday name: "long sight (hypermetropia)", "short-sighted (myopia)"."""
+    """The term in brackets after its everyday name: "long sight (hypermetropia)", "too low (a “hypo”)"."""
     start, end = mention.start, mention.end
+    while start > 0 and (doc[start - 1].is_quote or doc[start - 1].lower_ in _APPOSITIVE):
+        start -= 1
+    while end < len(doc) and doc[end].is_quote:
+        end += 1
     if start < 2 or end >= len(doc) or doc[start - 1].text != "(" or doc[end].text != ")":
         return False
     before = doc[start - 2]
@@ -292,20 +300,11 @@ def _cue_for(sentence: Span, check: MedicalCheck, mention: Span, others: Sequenc
 def _explained(
     sentences: Sequence[Sentence], position: int, check: MedicalCheck, mention: Span, others: Sequence[Span]
 ) -> bool:
-    """A cue in the term's sentence (its clause, see `_cue_for`); or in a neighbouring sentence that is about this
-    term: the one before it in the same block, or the next one (for a label: the whole next block), naming no term
-    of its own, with the cue near its start ("This means ...", "He finds it hard ..."), not explaining something
-    else of its own ("He has pain in his hips, which makes it hard ...")."""
+    """A cue in the term's sentence (its clause, see `_cue_for`); or in the next sentence (for a label: the whole
+    next block) if it names no term of its own and has the cue near its start ("This means ...", "He finds it hard
+    ..."). A sentence before the term explains something else: "... when she has a cold. A scan showed PVL."."""
     sentence = sentences[position]
     if _cue_for(sentence.span, check, mention, others):
-        return True
-    previous = sentences[position - 1] if position > 0 else None
-    if (
-        previous is not None
-        and previous.block is sentence.block
-        and not _names_a_term(previous, check)
-        and _has_cue(previous.span, check)
-    ):
         return True
     following = sentences[position + 1 :]
     if sentence.label and following:
@@ -388,7 +387,10 @@ def _mentions(
         found = [f for f in in_block[id(sentence.block)] if sentence.span.start <= f.span.start < sentence.span.end]
         for item in found:
             doc = sentence.span.doc
-            if _inside_gloss(doc, item, found, check.described_by) or _names_a_service(doc, item.span, check):
+            if _names_a_service(doc, item.span, check):
+                continue
+            if _inside_gloss(doc, item, found, check.described_by):
+                yield sentences, position, item, True  # words that explain another term explain themselves too
                 continue
             if check.negations.find(
                 sentence.span.doc[max(sentence.span.start, item.span.start - check.negation_window) : item.span.start]
