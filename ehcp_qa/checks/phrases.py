@@ -6,7 +6,7 @@ A phrase is words separated by spaces, matched in lower case. Special words:
          stage, an age or the day of a date
   ##     any number, years and days of dates too ("12 May", "May 2025")
   @      a year ("2026")
-  *      any one word
+  *      any one word (not a punctuation mark: "* support" must not match ". Support")
   ...    up to four words ("if ... ~get worse" matches "if his joint pain gets worse")
 Punctuation inside a word is kept as spaCy splits it ("e.g.", "1:1", "up-to-date").
 """
@@ -120,7 +120,7 @@ def _token_patterns(phrase: str, where: str) -> list[dict[str, object]]:
         elif word == "@":
             patterns.append({"_": {YEAR_ATTR: True}})
         elif word == "*":
-            patterns.append({})
+            patterns.append({"IS_PUNCT": False})
         elif word == "...":
             patterns.append({"IS_PUNCT": False, "OP": "{0,4}"})
         elif word.startswith("~") and len(word) > 1:

@@ -4,8 +4,9 @@ CoP 9.69: provision "must be detailed and specific and should normally be quanti
 the type, hours and frequency of support and level of expertise". A statement is tested only when it names
 something delivered (`provision_words`: sessions, programme, therapy, support...) outside `not_provision` phrases
 ("support plan", "Learning Support Base"), and does not say there is none (`no_provision`). A table row's
-Frequency and Who cells, and a lead-in line above a list, count as part of the statement. A statement that
-already has a vague word from `vague_words` is left to the lexicon rules, which name the words at fault.
+Frequency and Who cells, a lead-in line above a list, and the next sentence of a paragraph count as part of the
+statement; each sentence of a paragraph is its own statement. A statement that already has a vague word from
+`vague_words` is left to the lexicon rules, which name the words at fault.
 
 `require: frequency` reports a statement with none of `quantities`; `require: who` one with none of `roles`.
 """
@@ -15,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
-from ehcp_qa.checks.base import CheckType, Hit, Params, PlanView, Setup, whole_block
+from ehcp_qa.checks.base import CheckType, Hit, Params, PlanView, Setup, span_hit
 from ehcp_qa.checks.phrases import PhraseList, covered
 from ehcp_qa.checks.units import table_rows, units
 
@@ -49,7 +50,7 @@ def compile_provision(params: Params, setup: Setup) -> ProvisionCheck:
     )
 
 
-def _names_provision(doc: Doc, check: ProvisionCheck) -> bool:
+def _names_provision(doc: Doc | Span, check: ProvisionCheck) -> bool:
     if check.no_provision.in_text(doc):
         return False
     excluded = check.not_provision.find(doc)
@@ -61,13 +62,17 @@ def run_provision(view: PlanView, sections: tuple[str, ...], check: ProvisionChe
     rows = table_rows(block for section in view.sections(sections) for block in section.blocks)
     for section in view.sections(sections):
         for unit in units(section, rows):
-            if not _names_provision(view.doc(unit.block), check):
-                continue
-            docs = [view.doc(block) for block in (*unit.context, unit.block)]
-            if any(check.vague_words.in_text(doc) for doc in docs):
-                continue
-            if not any(check.required_words.in_text(doc) for doc in docs):
-                yield whole_block(section.id, unit.block)
+            context = [view.doc(block) for block in unit.context]
+            sentences = list(view.doc(unit.block).sents)
+            for at, sentence in enumerate(sentences):
+                # The next sentence may finish this one's provision ("They last 20 minutes, twice a week.").
+                near = [*context, sentence, *sentences[at + 1 : at + 2]]
+                if not _names_provision(sentence, check) or check.vague_words.in_text(sentence):
+                    continue
+                if any(check.vague_words.in_text(doc) for doc in context):
+                    continue
+                if not any(check.required_words.in_text(doc) for doc in near):
+                    yield span_hit(section.id, unit.block, sentence)
 
 
 PROVISION = CheckType(compile=compile_provision, run=run_provision)

@@ -18,7 +18,7 @@ from spacy.tokens import Span
 
 from ehcp_qa.checks.base import CheckType, Hit, Params, PlanView, Setup, span_hit, whole_block
 from ehcp_qa.checks.phrases import PhraseList
-from ehcp_qa.checks.units import is_subheading
+from ehcp_qa.checks.units import is_amendment_note, is_subheading
 from ehcp_qa.model import Block, Section
 
 TESTS = ("needs", "provision", "advice")
@@ -36,7 +36,6 @@ class SocialCareCheck:
     no_advice_words: PhraseList  # "not known to this service", "not received"
     not_advice_words: PhraseList  # a K entry naming social care that is not its advice ("views recorded by")
     negations: PhraseList  # a need word after these is not a need ("did not want short breaks")
-    amendment_notes: PhraseList  # "No change at annual review.": a note on the plan's history, not its content
 
 
 def compile_social_care(params: Params, setup: Setup) -> SocialCareCheck:
@@ -50,15 +49,14 @@ def compile_social_care(params: Params, setup: Setup) -> SocialCareCheck:
         no_advice_words=PhraseList.build("no_advice_words", params.strings("no_advice_words")),
         not_advice_words=PhraseList.build("not_advice_words", params.strings("not_advice_words", ())),
         negations=PhraseList.build("negations", params.strings("negations", ())),
-        amendment_notes=PhraseList.build("amendment_notes", params.strings("amendment_notes", ())),
     )
 
 
-def _content(view: PlanView, section: Section | None, check: SocialCareCheck) -> list[Block]:
+def _content(section: Section | None) -> list[Block]:
     """The section's statements: not its sub-headings, nor notes on what an amendment changed."""
     if section is None:
         return []
-    return [b for b in section.blocks if not is_subheading(b) and not check.amendment_notes.in_text(view.doc(b))]
+    return [b for b in section.blocks if not is_subheading(b) and not is_amendment_note(b)]
 
 
 def _signals(view: PlanView, check: SocialCareCheck) -> str:
@@ -91,7 +89,7 @@ def _any(view: PlanView, blocks: list[Block], words: PhraseList) -> bool:
 
 def _needs(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
     section = view.plan.section("D")
-    blocks = _content(view, section, check)
+    blocks = _content(section)
     details = {"signals": _signals(view, check)}
     if not blocks:
         yield Hit("D", details=details)
@@ -108,10 +106,10 @@ def _provision(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
     parts = view.sections(("H1", "H2"))
     if not parts:
         return  # a missing section H is reported as section-missing
-    content = [(section, _content(view, section, check)) for section in parts]
+    content = [(section, _content(section)) for section in parts]
     if any(not check.none_words.in_text(view.doc(b)) for _, blocks in content for b in blocks):
         return  # some social care provision is described
-    d_blocks = _content(view, view.plan.section("D"), check)
+    d_blocks = _content(view.plan.section("D"))
     signals = _signals(view, check)
     assessed = _any(view, d_blocks, check.assessed_words)
     if not (_describes_needs(view, d_blocks, check) or (signals and not assessed)):
@@ -130,7 +128,7 @@ def _advice(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
         return  # reported as section-missing
     entries = [
         b
-        for b in _content(view, section, check)
+        for b in _content(section)
         if check.advice_words.in_text(view.doc(b)) and not check.not_advice_words.in_text(view.doc(b))
     ]
     if any(not check.no_advice_words.in_text(view.doc(b)) for b in entries):

@@ -1,17 +1,25 @@
 """Which blocks of a section are statements to check, and which other blocks belong with them.
 
-Headings, column labels and lead-ins ("The following provision will be made:") are not provision or outcomes
-themselves; a table row's other cells (Frequency, Who) belong with its main cell; a lead-in ending in a colon
-belongs with the list that follows it.
+Headings, column labels, lead-ins ("The following provision will be made:") and an amended plan's notes on its
+history ("No change at annual review.") are not provision or outcomes themselves; a table row's other cells
+(Frequency, Who) belong with its main cell; a lead-in ending in a colon belongs with the list that follows it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ehcp_qa.model import Block, Section
 
+# "No change at annual review.", "Amended following the annual review on 11 February 2025.": an amended plan's note
+# on its own history, not provision, an outcome or a statement of needs.
+_AMENDMENT_NOTE = re.compile(
+    r"^\s*(?:no changes?|unchanged|amended|updated|added|removed|deleted)\b[^.]{0,80}\b(?:annual review|amendment|"
+    r"amended plan|review meeting)\b[^.]{0,40}\.?\s*$",
+    re.IGNORECASE,
+)
 LABEL_MAX_WORDS = 8  # "Communication and interaction", "Outcome 1", "Weekly": labels, not statements
 SUBHEADING_MAX_WORDS = 6
 _STATEMENT_WORDS = frozenset(
@@ -64,6 +72,10 @@ def is_subheading(block: Block) -> bool:
     return block.kind != "table_cell" and block.bold and len(text.split()) <= SUBHEADING_MAX_WORDS
 
 
+def is_amendment_note(block: Block) -> bool:
+    return bool(_AMENDMENT_NOTE.match(block.text))
+
+
 def is_lead_in(block: Block) -> bool:
     return block.text.rstrip().endswith(":")
 
@@ -89,6 +101,8 @@ def units(section: Section, rows: dict[tuple[int, int], list[Block]] | None = No
     rows = table_rows(section.blocks) if rows is None else rows
     lead_in: Block | None = None
     for block in section.blocks:
+        if is_amendment_note(block):
+            continue
         if is_lead_in(block) or (is_label(block) and block.kind != "table_cell"):
             lead_in = block
             continue
