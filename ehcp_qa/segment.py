@@ -28,12 +28,23 @@ _LEADING_SECTION = re.compile(
 _BRACKETED_SECTION = re.compile(
     rf"[(\[]\s*(?:sections?\s+)?{_LETTER}(?:\s*(?:and|&|/|,)\s*{_LETTER})?\s*[)\]]\s*$", re.IGNORECASE
 )
-# "C. Health needs", "H1) Other social care", "(H1) Social care provision": a letter, a separator, then a title.
-_LETTER_FIRST = re.compile(rf"^\s*[(\[]?{_LETTER}\s*[.):\]\-–—]\s+(?P<rest>\S.*)$", re.IGNORECASE | re.DOTALL)
+# "C. Health needs", "H1) Other social care", "(H1) Social care provision", "C and G<tab>Health": letters, a
+# separator (a tab in Word's "letter, tab, title" headings), then a title.
+_LETTER_FIRST = re.compile(
+    rf"^\s*[(\[]?{_LETTER}(?:\s*(?:and|&|/)\s*{_LETTER})?(?:\s*[.):\]\-–—]\s+|\t+)(?P<rest>\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
 # "My health – Section C", "Where I will study: Section I": the letter after the title.
 _SECTION_LAST = re.compile(
     rf"(?:\s*[:,|]|\s[-–—])\s*sections?\s+{_LETTER}(?:\s*(?:and|&|/|,)\s*{_LETTER})?\s*$", re.IGNORECASE
 )
+# A Word heading "H1<tab>Social care provision ..." (read with the tab as a space): a capital letter, a space and
+# a capitalised title. Only for heading styles: in a paragraph "I Like ..." is more likely the pronoun.
+_LETTER_SPACED = re.compile(r"^\s*(H[12]|[A-K])(?:\s+(?:and|&)\s+(H[12]|[A-K]))?\s+(?P<rest>[A-Z][a-z].*)$", re.DOTALL)
+# A bare letter in a heading box ("H1" in a narrow coloured cell, the title in the next cell).
+_BARE_LETTER = re.compile(r"^\s*(H[12]|[A-K])\s*[.:]?\s*$")
+# "Health provision (Section G)": a column header naming its section.
+_SECTION_NAMED = re.compile(rf"\bsection\s+{_LETTER}\b", re.IGNORECASE)
 # "H1:" / "H2 -" opening a part of an undivided Section H.
 _H_PART = re.compile(r"^\s*h\s?\(?([12])\)?\s*(?:[:.\-–—)]|$)(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
 # What may follow the letter in a real heading: nothing, a separator, or title words (checked against titles).
@@ -46,6 +57,7 @@ MAX_HEADING_WORDS = 40  # the statutory wording of H1 runs to about 30 words
 MAX_UNLETTERED_WORDS = 14
 SHORT_TITLE_WORDS = 4
 COLUMN_LABEL_WORDS = 4
+NAMED_LABEL_WORDS = 10  # "Who provides it and how often (Section G)"
 TITLE_SIMILARITY = 88  # rapidfuzz ratio (0-100) for a heading without a letter to match a known title
 COMBINABLE = frozenset({"B", "E", "F"})  # sections whose tables may hold Need | Outcome | Provision columns
 
@@ -72,6 +84,16 @@ def _looks_like_heading(block: Block) -> bool:
     if block.kind == "table_cell":
         return block.location.cell == 0  # a column header such as "Provision" is not a section heading
     return not block.text.rstrip().endswith((".", ",", ";"))
+
+
+def _letter_first_heading(block: Block, found: re.Match[str], vocabulary: Vocabulary) -> bool:
+    """Letters first and then a title are a heading when the title is a known one or short and styled, or when a
+    styled heading names two sections ("C and G Health needs and health provision")."""
+    rest = found.group("rest")
+    if _title_section(rest, vocabulary) or _short_title(block, rest):
+        return True
+    styled = block.kind == "heading" or block.bold
+    return styled and found.group(2) is not None
 
 
 def _short_title(block: Block, rest: str) -> bool:
@@ -136,14 +158,15 @@ def match_heading(block: Block, vocabulary: Vocabulary) -> HeadingMatch | None:
         return None
     if not _looks_like_heading(block):
         return None
+    bare = _BARE_LETTER.match(text)
+    if bare and (block.kind == "heading" or (block.bold and block.location.cell == 0)):
+        return HeadingMatch(ids=_section_ids(bare.group(1)), title=text, by_letter=True)
     trailing = _BRACKETED_SECTION.search(text) or _SECTION_LAST.search(text)
     if trailing:
         return HeadingMatch(ids=_section_ids(*trailing.groups()[:2]), title=text, by_letter=True)
-    letter_first = _LETTER_FIRST.match(text)
-    if letter_first and (
-        _title_section(letter_first.group("rest"), vocabulary) or _short_title(block, letter_first.group("rest"))
-    ):
-        return HeadingMatch(ids=_section_ids(letter_first.group(1)), title=text, by_letter=True)
+    letter_first = _LETTER_FIRST.match(text) or (_LETTER_SPACED.match(text) if block.kind == "heading" else None)
+    if letter_first and _letter_first_heading(block, letter_first, vocabulary):
+        return HeadingMatch(ids=_section_ids(*letter_first.groups()[:2]), title=text, by_letter=True)
     styled = block.kind == "heading" or block.bold
     if words <= MAX_UNLETTERED_WORDS and block.kind != "list_item" and (styled or not _LABELLED_VALUE.match(text)):
         found = _title_section(text, vocabulary)
@@ -166,6 +189,11 @@ def _h_part(block: Block, current: str | None) -> tuple[str, bool] | None:
 
 
 def _column_section(header: str, vocabulary: Vocabulary) -> str | None:
+    """The section a column holds: the one its header names ("Health provision (Section G)"), or the first whose
+    column words it uses ("Outcome", "How often")."""
+    named = _SECTION_NAMED.search(header)
+    if named:
+        return _section_ids(named.group(1))[0]
     padded = f" {normalise(header)} "
     for section_id, words in vocabulary.columns:
         if any(f" {word} " in padded for word in words):
@@ -195,17 +223,19 @@ class TableRoles:
         return None if key is None else (self.by_row or self.by_cell).get(key)
 
 
-def _splits_outcomes_from_provision(roles: Mapping[int, str]) -> bool:
+def _splits_outcomes_from_provision(roles: Mapping[int, str], labels: Sequence[Block]) -> bool:
     # Only a table with both an outcome and a provision part is split: in a provision table under F, an
-    # "Area of need" column labels the provision and stays in F.
-    return {"E", "F"} <= set(roles.values())
+    # "Area of need" column labels the provision and stays in F. Headers that name their sections ("Health need
+    # (Section C) | Health provision (Section G)") split any table.
+    named = all(_SECTION_NAMED.search(b.text) for b in labels if b.text.strip())
+    return {"E", "F"} <= set(roles.values()) or (named and len(set(roles.values())) >= 2)
 
 
 def _label_roles(labels: Sequence[Block], key: str, vocabulary: Vocabulary) -> dict[int, str]:
     return {
         index: section
         for b in labels
-        if len(b.text.split()) <= 6
+        if len(b.text.split()) <= (NAMED_LABEL_WORDS if _SECTION_NAMED.search(b.text) else 6)
         and (index := getattr(b.location, key)) is not None
         and (section := _column_section(b.text, vocabulary))
     }
@@ -216,15 +246,16 @@ def _table_roles(table_blocks: Sequence[Block], vocabulary: Vocabulary) -> Table
     first_rows = sorted({b.location.row for b in table_blocks if b.location.row is not None})[:2]
     for row in first_rows:
         cells = [b for b in table_blocks if b.location.row == row]
-        if len(cells) >= 2 and not any(len(b.text.split()) > 6 for b in cells):
+        if len(cells) >= 2 and not any(len(b.text.split()) > NAMED_LABEL_WORDS for b in cells):
             by_cell = _label_roles(cells, "cell", vocabulary)
-            if _splits_outcomes_from_provision(by_cell):
+            if len(by_cell) == len(cells) and _splits_outcomes_from_provision(by_cell, cells):
                 return TableRoles(by_cell=by_cell, header_row=row)
     first_column = [b for b in table_blocks if b.location.cell == 0 and b.text.strip()]
     by_row = _label_roles(first_column, "row", vocabulary)
     # Every first-column label must name a role: a "Section | Content" table has section titles there instead.
     every_row_labelled = len(by_row) == len({b.location.row for b in first_column})
-    return TableRoles(by_row=by_row) if every_row_labelled and _splits_outcomes_from_provision(by_row) else None
+    splits = every_row_labelled and _splits_outcomes_from_provision(by_row, first_column)
+    return TableRoles(by_row=by_row) if splits else None
 
 
 def _continued_roles(
@@ -258,6 +289,10 @@ class _Builder:
         elif not self.blocks[section_id]:
             # A contents page names the section before the real heading does: keep the real title.
             self.titles[section_id] = title
+
+    def retitle(self, section_id: str | None, words: str) -> None:
+        if section_id in self.titles:
+            self.titles[section_id] = f"{self.titles[section_id]} {words}"
 
     def seen(self, section_id: str) -> bool:
         """Whether the section (or, for H, either of its parts) has been opened already."""
@@ -297,6 +332,11 @@ class _Builder:
         )
 
 
+def _row(block: Block) -> tuple[int, int] | None:
+    location = block.location
+    return (location.table, location.row) if location.table is not None and location.row is not None else None
+
+
 def _tables(blocks: Iterable[Block]) -> dict[int, list[Block]]:
     tables: dict[int, list[Block]] = {}
     for block in blocks:
@@ -313,6 +353,7 @@ def segment(document: Document, vocabulary: Vocabulary | None = None) -> Plan:
     current: str | None = None
     combined = False  # the current heading named several sections ("Sections E and F")
     previous_table: int | None = None  # the table of the block just before, if it was in one
+    title_row: tuple[int, int] | None = None  # the table row of a bare-letter heading, whose other cells title it
 
     for block in document.blocks:
         table = block.location.table
@@ -336,6 +377,7 @@ def segment(document: Document, vocabulary: Vocabulary | None = None) -> Plan:
             builder.open(current, block.text.strip() if not holds_content else current)
             if holds_content:
                 builder.add(current, block)
+            title_row = _row(block) if _BARE_LETTER.match(block.text) else None
             continue
 
         heading = match_heading(block, vocabulary)
@@ -350,7 +392,12 @@ def segment(document: Document, vocabulary: Vocabulary | None = None) -> Plan:
             for section_id in heading.ids:
                 builder.open(section_id, heading.title)
             current, combined = heading.ids[0], len(heading.ids) > 1
+            title_row = _row(block) if _BARE_LETTER.match(block.text) else None
             continue
+        if title_row is not None and _row(block) == title_row:
+            builder.retitle(current, block.text.strip())  # the title beside a bare letter: "H1 | Social care ..."
+            continue
+        title_row = None
         builder.add(current, block)
 
     return Plan(

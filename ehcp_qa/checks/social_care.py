@@ -1,8 +1,9 @@
 """social-care: cross-section tests of the social care contribution (sections D, H1/H2 and K).
 
 `test` picks what a rule reports:
-  needs      D is missing or empty, or says there are no needs ("N/A", "not known to social care") with no sign
-             that social care assessed the child; each sentence saying so is reported
+  needs      D is missing or empty, or says there are no needs ("N/A", "not known to social care") or only points
+             elsewhere ("please see the assessment on file"), with no sign that social care assessed the child;
+             each sentence saying so is reported
   provision  H1 and H2 say "none" while D describes needs, or while the plan shows signs of social care
              involvement (looked after, child in need, short breaks...) and D shows no assessment
   advice     K lists no social care advice (a "not known to this service" reply is not advice)
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span
 
 from ehcp_qa.checks.base import CheckType, Hit, Params, PlanView, Setup, span_hit, whole_block
-from ehcp_qa.checks.phrases import PhraseList
+from ehcp_qa.checks.phrases import PhraseList, covered
 from ehcp_qa.checks.units import is_amendment_note, is_subheading
 from ehcp_qa.model import Block, Section
 
@@ -36,6 +37,9 @@ class SocialCareCheck:
     no_advice_words: PhraseList  # "not known to this service", "not received"
     not_advice_words: PhraseList  # a K entry naming social care that is not its advice ("views recorded by")
     negations: PhraseList  # a need word after these is not a need ("did not want short breaks")
+    not_needs: PhraseList  # need words that name something else ("needs assessment", "special educational needs")
+    not_assessed: PhraseList  # an assessment that did not happen ("a social care assessment was not requested")
+    refers_elsewhere: PhraseList  # "Please see the assessment on file", "As per the child in need plan"
 
 
 def compile_social_care(params: Params, setup: Setup) -> SocialCareCheck:
@@ -49,6 +53,9 @@ def compile_social_care(params: Params, setup: Setup) -> SocialCareCheck:
         no_advice_words=PhraseList.build("no_advice_words", params.strings("no_advice_words")),
         not_advice_words=PhraseList.build("not_advice_words", params.strings("not_advice_words", ())),
         negations=PhraseList.build("negations", params.strings("negations", ())),
+        not_needs=PhraseList.build("not_needs", params.strings("not_needs", ())),
+        not_assessed=PhraseList.build("not_assessed", params.strings("not_assessed", ())),
+        refers_elsewhere=PhraseList.build("refers_elsewhere", params.strings("refers_elsewhere", ())),
     )
 
 
@@ -68,23 +75,41 @@ def _signals(view: PlanView, check: SocialCareCheck) -> str:
     return f" The plan also mentions: {', '.join(found)}." if found else ""
 
 
+def _sentences(view: PlanView, blocks: list[Block]) -> Iterator[tuple[Block, Span]]:
+    return ((block, sentence) for block in blocks for sentence in view.doc(block).sents)
+
+
+def _says_none(sentence: Span, check: SocialCareCheck) -> bool:
+    """ "N/A", "no social care needs", or only a pointer elsewhere ("As per the child in need plan")."""
+    return check.none_words.in_text(sentence) or check.refers_elsewhere.in_text(sentence)
+
+
 def _states_a_need(sentence: Span, check: SocialCareCheck) -> bool:
-    """A sentence naming a need that is not negated ("did not want short breaks") or met ("needs are met")."""
-    if check.none_words.in_text(sentence):
+    """A sentence naming a need that is not negated ("did not want short breaks"), met ("needs are met"), or
+    something else ("the EHC needs assessment team")."""
+    if _says_none(sentence, check):
         return False
     negations = check.negations.find(sentence)
+    other_things = check.not_needs.find(sentence)
     return any(
-        not any(0 <= need.start - negation.end <= NEGATION_REACH for negation in negations)
+        not covered(need, other_things)
+        and not any(0 <= need.start - negation.end <= NEGATION_REACH for negation in negations)
         for need in check.need_words.find(sentence)
     )
 
 
 def _describes_needs(view: PlanView, blocks: list[Block], check: SocialCareCheck) -> bool:
-    return any(_states_a_need(sentence, check) for block in blocks for sentence in view.doc(block).sents)
+    return any(_states_a_need(sentence, check) for _, sentence in _sentences(view, blocks))
 
 
-def _any(view: PlanView, blocks: list[Block], words: PhraseList) -> bool:
-    return any(words.in_text(view.doc(block)) for block in blocks)
+def _assessed(view: PlanView, blocks: list[Block], check: SocialCareCheck) -> bool:
+    """D says who assessed the child: an assessment that happened, described here rather than pointed to."""
+    return any(
+        check.assessed_words.in_text(sentence)
+        and not check.not_assessed.in_text(sentence)
+        and not check.refers_elsewhere.in_text(sentence)
+        for _, sentence in _sentences(view, blocks)
+    )
 
 
 def _needs(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
@@ -94,12 +119,11 @@ def _needs(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
     if not blocks:
         yield Hit("D", details=details)
         return
-    if _any(view, blocks, check.assessed_words) or _describes_needs(view, blocks, check):
+    if _assessed(view, blocks, check) or _describes_needs(view, blocks, check):
         return
-    for block in blocks:
-        for sentence in view.doc(block).sents:
-            if check.none_words.in_text(sentence):
-                yield span_hit("D", block, sentence, details=details)
+    for block, sentence in _sentences(view, blocks):
+        if _says_none(sentence, check):
+            yield span_hit("D", block, sentence, details=details)
 
 
 def _provision(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
@@ -107,12 +131,11 @@ def _provision(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
     if not parts:
         return  # a missing section H is reported as section-missing
     content = [(section, _content(section)) for section in parts]
-    if any(not check.none_words.in_text(view.doc(b)) for _, blocks in content for b in blocks):
+    if any(not _says_none(sentence, check) for _, blocks in content for _, sentence in _sentences(view, blocks)):
         return  # some social care provision is described
     d_blocks = _content(view.plan.section("D"))
     signals = _signals(view, check)
-    assessed = _any(view, d_blocks, check.assessed_words)
-    if not (_describes_needs(view, d_blocks, check) or (signals and not assessed)):
+    if not (_describes_needs(view, d_blocks, check) or (signals and not _assessed(view, d_blocks, check))):
         return  # no needs, and nothing in the plan contradicts "none" (an unassessed D is reported in D)
     details = {"signals": signals}
     for section, blocks in content:
