@@ -337,11 +337,17 @@ def _impact_near(sentences: Sequence[Sentence], position: int, check: MedicalChe
     return any(check.impact_words.in_text(sentence.span) for sentence in near)
 
 
-def _explained_in_row(block: Block, rows: dict[tuple[int, int], list[Block]], min_words: int) -> bool:
-    """A term in a table cell, with a statement in another cell of its row ("Epilepsy | Sam has seizures...")."""
+def _explained_in_row(
+    block: Block, rows: dict[tuple[int, int], list[Block]], view: PlanView, check: MedicalCheck
+) -> bool:
+    """A term in a table cell, with another cell of its row that explains it ("Epilepsy | This means Sam has
+    seizures ..."): a cue or words about how the child is affected, not just any statement ("He is seen in the
+    eye clinic")."""
     key = row_key(block)
     return key is not None and any(
-        other.location.cell != block.location.cell and not is_label(other) and len(other.text.split()) >= min_words
+        other.location.cell != block.location.cell
+        and not is_label(other)
+        and (check.explained_by.in_text(view.doc(other)) or check.impact_words.in_text(view.doc(other)))
         for other in rows[key]
     )
 
@@ -402,7 +408,7 @@ def _mentions(
                 or _described_before(sentence.span.doc, item.span, check.described_by)
                 or _named_before(sentence.span.doc, item.span, same_term)
                 or _explained(sentences, position, check, item.span, _others(sentence.span, item, check))
-                or _explained_in_row(sentence.block, rows, check.gloss_min_words)
+                or _explained_in_row(sentence.block, rows, view, check)
             )
             yield sentences, position, item, explained
 
