@@ -93,6 +93,9 @@ class Block:
     style: str = ""  # the .docx paragraph style name ("Heading 2"); empty for PDF
     bold: bool = False  # every visible character is bold (a hint that the block is a heading)
     font_size: float | None = None  # largest font size in the block, in points, where known
+    # Characters of a bold lead-in that opens an otherwise plain paragraph ("**Section D - Social care needs.**
+    # A social worker ..."): a run-in heading. 0 when there is none, or the whole block is bold.
+    bold_lead: int = 0
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
@@ -24,9 +24,12 @@ _LEADING_SECTION = re.compile(
     rf"sections?\s+{_LETTER}(?:\s*(?:and|&|/|,|\+)\s*{_LETTER})?\b(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
-# "Part 2 - My special educational needs (Section B)", "What help will I get? (F)", "(Sections H1 and H2)"
+# "Part 2 - My special educational needs (Section B)", "What help will I get? (F)", "(Sections H1 and H2)",
+# "My health (part C of my plan)"
 _BRACKETED_SECTION = re.compile(
-    rf"[(\[]\s*(?:sections?\s+)?{_LETTER}(?:\s*(?:and|&|/|,)\s*{_LETTER})?\s*[)\]]\s*$", re.IGNORECASE
+    rf"[(\[]\s*(?:(?:sections?|part)\s+)?{_LETTER}(?:\s*(?:and|&|/|,)\s*{_LETTER})?"
+    rf"(?:\s+of\s+(?:my|the|this|your)\s+plan)?\s*[)\]]\s*$",
+    re.IGNORECASE,
 )
 # "C. Health needs", "H1) Other social care", "(H1) Social care provision", "C and G<tab>Health": letters, a
 # separator (a tab in Word's "letter, tab, title" headings), then a title.
@@ -43,6 +46,8 @@ _SECTION_LAST = re.compile(
 _LETTER_SPACED = re.compile(r"^\s*(H[12]|[A-K])(?:\s+(?:and|&)\s+(H[12]|[A-K]))?\s+(?P<rest>[A-Z][a-z].*)$", re.DOTALL)
 # A bare letter in a heading box ("H1" in a narrow coloured cell, the title in the next cell).
 _BARE_LETTER = re.compile(r"^\s*(H[12]|[A-K])\s*[.:]?\s*$")
+# A Word heading "Social care needs<tab>D" (the letter set against the right margin, read with a space).
+_LETTER_AFTER = re.compile(r"^(?P<rest>[A-Z]\S*\s+.*\S)\s+(H[12]|[A-K])\s*$", re.DOTALL)
 # "Health provision (Section G)": a column header naming its section.
 _SECTION_NAMED = re.compile(rf"\bsection\s+{_LETTER}\b", re.IGNORECASE)
 # "H1:" / "H2 -" opening a part of an undivided Section H.
@@ -57,7 +62,8 @@ MAX_HEADING_WORDS = 40  # the statutory wording of H1 runs to about 30 words
 MAX_UNLETTERED_WORDS = 14
 SHORT_TITLE_WORDS = 4
 COLUMN_LABEL_WORDS = 4
-NAMED_LABEL_WORDS = 10  # "Who provides it and how often (Section G)"
+NAMED_LABEL_WORDS = 10
+SUBHEADING_WORDS = 8  # "Who provides it and how often (Section G)"
 TITLE_SIMILARITY = 88  # rapidfuzz ratio (0-100) for a heading without a letter to match a known title
 COMBINABLE = frozenset({"B", "E", "F"})  # sections whose tables may hold Need | Outcome | Provision columns
 
@@ -164,6 +170,9 @@ def match_heading(block: Block, vocabulary: Vocabulary) -> HeadingMatch | None:
     trailing = _BRACKETED_SECTION.search(text) or _SECTION_LAST.search(text)
     if trailing:
         return HeadingMatch(ids=_section_ids(*trailing.groups()[:2]), title=text, by_letter=True)
+    letter_after = _LETTER_AFTER.match(text) if block.kind == "heading" else None
+    if letter_after:
+        return HeadingMatch(ids=_section_ids(letter_after.group(2)), title=text, by_letter=True)
     letter_first = _LETTER_FIRST.match(text) or (_LETTER_SPACED.match(text) if block.kind == "heading" else None)
     if letter_first and _letter_first_heading(block, letter_first, vocabulary):
         return HeadingMatch(ids=_section_ids(*letter_first.groups()[:2]), title=text, by_letter=True)
@@ -332,6 +341,40 @@ class _Builder:
         )
 
 
+def _together(ids: tuple[str, ...]) -> tuple[str, ...]:
+    return ids if len(ids) > 1 else ()
+
+
+def _part_of_combined(block: Block, combined: tuple[str, ...], vocabulary: Vocabulary) -> str | None:
+    """Under "Sections E and F" written as paragraphs, a sub-heading says which part follows: "Outcome 1:
+    Reading" is E, "Provision for outcome 1" is F (the role word that comes first decides)."""
+    text = block.text.strip()
+    if not combined or not (block.bold or block.kind == "heading") or len(text.split()) > SUBHEADING_WORDS:
+        return None
+    padded = f" {normalise(text)} "
+    found = [
+        (padded.find(f" {word} "), section_id)
+        for section_id, words in vocabulary.columns
+        if section_id in combined
+        for word in words
+        if f" {word} " in padded
+    ]
+    return min(found)[1] if found else None
+
+
+def _run_in_heading(block: Block, vocabulary: Vocabulary) -> tuple[HeadingMatch, Block] | None:
+    """A paragraph opening with a bold heading ("**Section D - Social care needs.** A social worker ..."): the
+    heading, and the paragraph's text after it (same place in the document, so findings still point there)."""
+    if not block.bold_lead or block.location.table is not None:
+        return None
+    lead = block.text[: block.bold_lead].strip()
+    heading = match_heading(replace(block, text=lead.rstrip(".:"), bold=True, bold_lead=0), vocabulary)
+    if heading is None or not heading.by_letter:
+        return None
+    rest = block.text[block.bold_lead :].strip()
+    return heading, replace(block, text=rest, bold_lead=0)
+
+
 def _row(block: Block) -> tuple[int, int] | None:
     location = block.location
     return (location.table, location.row) if location.table is not None and location.row is not None else None
@@ -351,7 +394,7 @@ def segment(document: Document, vocabulary: Vocabulary | None = None) -> Plan:
     roles_cache: dict[int, TableRoles | None] = {}
     builder = _Builder()
     current: str | None = None
-    combined = False  # the current heading named several sections ("Sections E and F")
+    combined: tuple[str, ...] = ()  # the sections the current heading named together ("Sections E and F")
     previous_table: int | None = None  # the table of the block just before, if it was in one
     title_row: tuple[int, int] | None = None  # the table row of a bare-letter heading, whose other cells title it
 
@@ -380,6 +423,14 @@ def segment(document: Document, vocabulary: Vocabulary | None = None) -> Plan:
             title_row = _row(block) if _BARE_LETTER.match(block.text) else None
             continue
 
+        run_in = _run_in_heading(block, vocabulary)
+        if run_in is not None:
+            heading, block = run_in
+            for section_id in heading.ids:
+                builder.open(section_id, heading.title)
+            current, combined, title_row = heading.ids[0], _together(heading.ids), None
+            builder.add(current, block)
+            continue
         heading = match_heading(block, vocabulary)
         if (
             heading
@@ -391,13 +442,14 @@ def segment(document: Document, vocabulary: Vocabulary | None = None) -> Plan:
             builder.drop_column_labels(current, block)
             for section_id in heading.ids:
                 builder.open(section_id, heading.title)
-            current, combined = heading.ids[0], len(heading.ids) > 1
+            current, combined = heading.ids[0], _together(heading.ids)
             title_row = _row(block) if _BARE_LETTER.match(block.text) else None
             continue
         if title_row is not None and _row(block) == title_row:
             builder.retitle(current, block.text.strip())  # the title beside a bare letter: "H1 | Social care ..."
             continue
         title_row = None
+        current = _part_of_combined(block, combined, vocabulary) or current
         builder.add(current, block)
 
     return Plan(

@@ -289,6 +289,18 @@ def test_docx_bold_and_font_size(tmp_path: Path) -> None:
     assert (heading.bold, heading.font_size) == (True, 14.0)
     assert bold.bold is True
     assert (mixed.bold, mixed.font_size) == (False, 18.0)
+    assert (heading.bold_lead, bold.bold_lead, mixed.bold_lead) == (0, 0, len("Partly"))
+
+
+def test_pdf_bold_lead_in_of_a_run_in_heading(tmp_path: Path) -> None:
+    page = [
+        text(72, 100, "Section D - Social care needs.", bold=True),
+        text(262, 100, "A social worker assessed Tilly in May."),
+    ]
+    (block,) = read_unchanged(write_pdf(tmp_path / "run-in.pdf", [page])).blocks
+
+    assert block.text == "Section D - Social care needs. A social worker assessed Tilly in May."
+    assert block.text[: block.bold_lead] == "Section D - Social care needs."
 
 
 def test_iter_paragraphs_finds_each_block_paragraph_again_by_index(tmp_path: Path) -> None:

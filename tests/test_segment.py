@@ -70,6 +70,7 @@ def texts(plan, section_id: str) -> list[str]:
         ("Social care support for disabled children – Section H1", "H1"),
         ("(H1) Social care provision under section 2 of the Chronically Sick and Disabled Persons Act 1970", "H1"),
         ("I. School", "I"),
+        ("My health (part C of my plan)", "C"),
     ],
 )
 def test_heading_layouts(heading: str, expected: str) -> None:
@@ -165,6 +166,62 @@ def test_short_lettered_title_in_a_first_cell_opens_its_section_but_a_lettered_l
     )
     assert plan.section_ids == ("H2", "I")
     assert texts(plan, "I") == ["Holmbury Lane Primary School.", "a) Reading", "Daily phonics."]
+
+
+def test_word_headings_with_the_letter_apart_from_the_title() -> None:
+    plan = segment(
+        doc(
+            ("h", "Social care needs D"),  # "Social care needs<tab>D", the letter against the right margin
+            "No needs.",
+            ("h", "H1 Social care provision under section 2 of the Chronically Sick and Disabled Persons Act 1970"),
+            "None.",
+            ("h", "C and G Health needs and health provision"),
+            "Sam has asthma.",
+        )
+    )
+    assert plan.section_ids == ("D", "H1", "C", "G")
+    assert texts(plan, "H1") == ["None."]
+
+
+def test_run_in_heading_opens_its_section_and_keeps_the_rest_of_the_paragraph() -> None:
+    run_in = "Section D – Social care needs. A social worker assessed Tilly in May 2025."
+    lead = len("Section D – Social care needs.")
+    blocks = (
+        Block("Section C – Health needs. Tilly has asthma.", "paragraph", Location(0), bold_lead=25),
+        Block(run_in, "paragraph", Location(1), bold_lead=lead),
+        Block("Section 20 of the Children Act applies.", "paragraph", Location(2), bold_lead=len("Section 20")),
+    )
+    plan = segment(Document(path="plan.docx", kind="docx", blocks=blocks))
+    assert plan.section_ids == ("C", "D")
+    assert texts(plan, "D") == [
+        "A social worker assessed Tilly in May 2025.",
+        "Section 20 of the Children Act applies.",
+    ]
+    assert plan.section("D").blocks[0].location.index == 1
+
+
+def test_outcome_and_provision_sub_headings_under_sections_e_and_f() -> None:
+    plan = segment(
+        doc(
+            ("h", "Sections E and F - Outcomes and the provision that will help Maya"),
+            ("b", "Outcome 1: Reading"),
+            "By July 2026, Maya will read 70 words a minute.",
+            ("b", "Provision for outcome 1"),
+            "Daily 20-minute reading session with her teaching assistant.",
+            ("b", "Outcome 2: Writing"),
+            "By July 2026, Maya will type 15 words a minute.",
+        )
+    )
+    assert texts(plan, "E") == [
+        "Outcome 1: Reading",
+        "By July 2026, Maya will read 70 words a minute.",
+        "Outcome 2: Writing",
+        "By July 2026, Maya will type 15 words a minute.",
+    ]
+    assert texts(plan, "F") == [
+        "Provision for outcome 1",
+        "Daily 20-minute reading session with her teaching assistant.",
+    ]
 
 
 def test_heading_in_first_table_cell() -> None:

@@ -342,7 +342,19 @@ def _paragraph_block(
         style=facts.name,
         bold=all(formatting.bold for formatting in visible),
         font_size=max(sizes) if sizes else None,
+        bold_lead=_bold_lead(shown, text),
     )
+
+
+def _bold_lead(shown: list[tuple[str, RunFormat]], text: str) -> int:
+    """How many characters of `text` a bold lead-in takes, when plain text follows it; else 0."""
+    lead = ""
+    for piece, formatting in shown:
+        if piece.strip() and not formatting.bold:
+            lead = normalise(lead)
+            return len(lead) if lead and text.startswith(lead) else 0
+        lead += piece
+    return 0
 
 
 def _walk_paragraph(

@@ -98,6 +98,7 @@ class Line:
     size: float
     bold: bool
     first_word_width: float
+    bold_lead: int = 0  # characters of bold text opening a line that is not all bold (a run-in heading)
 
     @property
     def marker(self) -> bool:
@@ -541,10 +542,21 @@ def _join_segments(segments: list[Segment]) -> str:
     return " ".join(text.split())
 
 
+def _bold_lead(segments: list[Segment], text: str) -> int:
+    """Characters of the bold segments that open a line which is not all bold."""
+    ordered = sorted(segments, key=lambda segment: segment.x0)
+    leading = list(itertools.takewhile(lambda segment: segment.bold, ordered))
+    if not leading or len(leading) == len(ordered):
+        return 0
+    lead = _join_segments(leading)
+    return len(lead) if text.startswith(lead) else 0
+
+
 def _line_of(segments: list[Segment]) -> Line:
     leftmost = min(segments, key=lambda segment: segment.x0)
+    text = PRIVATE_USE_BULLET.sub("•", _join_segments(segments))
     return Line(
-        text=PRIVATE_USE_BULLET.sub("•", _join_segments(segments)),
+        text=text,
         x0=leftmost.x0,
         top=min(segment.top for segment in segments),
         x1=max(segment.x1 for segment in segments),
@@ -552,6 +564,7 @@ def _line_of(segments: list[Segment]) -> Line:
         size=max(segment.size for segment in segments),
         bold=all(segment.bold for segment in segments),
         first_word_width=leftmost.first_word_x1 - leftmost.x0,
+        bold_lead=_bold_lead(segments, text),
     )
 
 
@@ -1000,6 +1013,7 @@ def _block(draft: BlockDraft, index: int) -> Block:
         location=Location(index=index, page=draft.page, bbox=bbox, table=draft.table, row=draft.row, cell=draft.cell),
         bold=all(line.bold for line in draft.lines),
         font_size=max(line.size for line in draft.lines),
+        bold_lead=draft.lines[0].bold_lead if draft.text.startswith(draft.lines[0].text) else 0,
     )
 
 
