@@ -33,9 +33,11 @@ TESTS = ("provision", "vague", "measurable", "timeframe", "aspiration")
 _NEEDS_PHRASES = frozenset({"provision", "vague", "aspiration"})
 MIN_WORDS = 4  # shorter lines are labels or fragments, not outcomes
 _LABEL = re.compile(r"^\s*(?P<label>[^:.!?]{1,40}?)\s*:\s*(?P<rest>\S.*)$", re.DOTALL)
-# "By July 2026, Sam will ...", "I will ...": a sentence whose subject is the child (a name or a pronoun).
+# "By July 2026, Sam will ...", "I will ...", "Leon wants to be ...": a sentence whose subject is the child (a name
+# or a pronoun), stating an outcome or an aspiration.
 _OUTCOME_SENTENCE = re.compile(
-    r"^\s*(?:[^,.]{0,40},\s*)?(?P<subject>I|[Hh]e|[Ss]he|[Tt]hey|[A-Z][a-z'’-]+(?:\s[A-Z][a-z'’-]+)?)\s+will\b"
+    r"^\s*(?:[^,.]{0,40},\s*)?(?P<subject>I|[Hh]e|[Ss]he|[Tt]hey|[A-Z][a-z'’-]+(?:\s[A-Z][a-z'’-]+)?)"
+    r"\s+(?:will|wants?\s+to|would\s+like\s+to|hopes?\s+to)\b"
 )
 _NOT_THE_CHILD = frozenset({"this", "that", "these", "those", "it", "there", "staff", "school", "the", "progress"})
 

@@ -4,8 +4,8 @@
   needs      D is missing or empty, or says there are no needs ("N/A", "not known to social care") or only points
              elsewhere ("please see the assessment on file"), with no sign that social care assessed the child;
              each sentence saying so is reported
-  provision  H1 and H2 say "none" while D describes needs, or while the plan shows signs of social care
-             involvement (looked after, child in need, short breaks...) and D shows no assessment
+  provision  H1 and H2 say "none" while D describes needs, or while D shows no assessment behind "no needs"
+             (signs of involvement elsewhere, such as looked after or short breaks, are named in the finding)
   advice     K lists no social care advice (a "not known to this service" reply is not advice)
 Signs of involvement found anywhere in the plan are named in the finding ({signals}).
 """
@@ -40,6 +40,7 @@ class SocialCareCheck:
     not_needs: PhraseList  # need words that name something else ("needs assessment", "special educational needs")
     not_assessed: PhraseList  # an assessment that did not happen ("a social care assessment was not requested")
     refers_elsewhere: PhraseList  # "Please see the assessment on file", "As per the child in need plan"
+    placeholders: PhraseList  # template guidance left in: "[Insert a summary of the social care needs here]"
 
 
 def compile_social_care(params: Params, setup: Setup) -> SocialCareCheck:
@@ -56,6 +57,7 @@ def compile_social_care(params: Params, setup: Setup) -> SocialCareCheck:
         not_needs=PhraseList.build("not_needs", params.strings("not_needs", ())),
         not_assessed=PhraseList.build("not_assessed", params.strings("not_assessed", ())),
         refers_elsewhere=PhraseList.build("refers_elsewhere", params.strings("refers_elsewhere", ())),
+        placeholders=PhraseList.build("placeholders", params.strings("placeholders", ())),
     )
 
 
@@ -80,8 +82,9 @@ def _sentences(view: PlanView, blocks: list[Block]) -> Iterator[tuple[Block, Spa
 
 
 def _says_none(sentence: Span, check: SocialCareCheck) -> bool:
-    """ "N/A", "no social care needs", or only a pointer elsewhere ("As per the child in need plan")."""
-    return check.none_words.in_text(sentence) or check.refers_elsewhere.in_text(sentence)
+    """ "N/A", "no social care needs", only a pointer elsewhere ("As per the child in need plan"), or template
+    guidance ("[Insert a summary ...]")."""
+    return any(words.in_text(sentence) for words in (check.none_words, check.refers_elsewhere, check.placeholders))
 
 
 def _states_a_need(sentence: Span, check: SocialCareCheck) -> bool:
@@ -108,6 +111,7 @@ def _assessed(view: PlanView, blocks: list[Block], check: SocialCareCheck) -> bo
         check.assessed_words.in_text(sentence)
         and not check.not_assessed.in_text(sentence)
         and not check.refers_elsewhere.in_text(sentence)
+        and not check.placeholders.in_text(sentence)
         for _, sentence in _sentences(view, blocks)
     )
 
@@ -135,8 +139,8 @@ def _provision(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
         return  # some social care provision is described
     d_blocks = _content(view.plan.section("D"))
     signals = _signals(view, check)
-    if not (_describes_needs(view, d_blocks, check) or (signals and not _assessed(view, d_blocks, check))):
-        return  # no needs, and nothing in the plan contradicts "none" (an unassessed D is reported in D)
+    if not (_describes_needs(view, d_blocks, check) or not _assessed(view, d_blocks, check)):
+        return  # an assessment found no needs, so no provision is due
     details = {"signals": signals}
     for section, blocks in content:
         if not blocks:
