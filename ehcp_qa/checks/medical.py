@@ -48,6 +48,12 @@ _APPOSITIVE = frozenset({"a", "an", "which"})
 _GLOSS_CLOSE = (")", "]")
 _EXPLAINING_OPENERS = ("(", "[", ",")
 _CLAUSE_JOINERS = frozenset({"and", "but", "while", "whereas", "although"})
+# A clause opening with these carries on about the term before ("epilepsy, and her seizures come when ...").
+_POINTING = frozenset({"this", "these", "it", "that"})
+_POINTING_WITHIN = 4
+_WHEN_OPENERS = frozenset({"in", "at", "since", "from", "aged", "age"})
+_WHEN_WORDS = 5
+_REFERRING = frozenset({"this", "these", "it", "its", "they", "their", "his", "her", "which", "so"})
 _JOINERS = {"'s", "’s", "-"}  # inside a name: "Tourette's", "Pallister-Killian"
 _WORD = re.compile(r"[a-z]+")
 
@@ -223,17 +229,37 @@ def _gloss_span(doc: Doc, mention: Span, same_term: Sequence[Span], describing: 
     appositive = (
         end + 1 < len(doc)
         and doc[end].text == ","
-        and (doc[end + 1].lower_ in _APPOSITIVE or any(t.lower_ in describing for t in doc[end + 1 : end + 4]))
+        and (
+            doc[end + 1].lower_ in _APPOSITIVE
+            or doc[end + 1 : end + 3].text.lower() == "in which"
+            or any(t.lower_ in describing for t in doc[end + 1 : end + 4])
+        )
     )
+    end = _past_when(doc, end)
     gloss = gloss_after(doc, end, (",",) if appositive else _GLOSS_OPEN, _GLOSS_CLOSE)
     if gloss is None or any(other.start < gloss.end and gloss.start < other.end for other in same_term):
         return None
     return gloss
 
 
+def _past_when(doc: Doc, end: int) -> int:
+    """Past a short phrase of time or place between a term and its gloss ("autism in 2022: he takes words
+    literally", "hearing loss in both ears – it comes from the inner ear")."""
+    stop = end + _WHEN_WORDS
+    if end < len(doc) and doc[end].lower_ in _WHEN_OPENERS:
+        for i in range(end + 1, min(stop, len(doc))):
+            if doc[i].text in (":", "–", "—"):
+                return i
+    return end
+
+
 def _gloss(doc: Doc, mention: Span, same_term: Sequence[Span], check: MedicalCheck) -> bool:
+    """A gloss of enough words that is not the next item of a list ("Pierre Robin sequence; palatoplasty ...")."""
     gloss = _gloss_span(doc, mention, same_term, check.described_by)
-    return gloss is not None and sum(not token.is_punct for token in gloss) >= check.gloss_min_words
+    if gloss is None or sum(not token.is_punct for token in gloss) < check.gloss_min_words:
+        return False
+    first = next((token.i for token in gloss if not token.is_punct), gloss.start)
+    return not any(span.start == first for span in _term_like(doc, check))
 
 
 def _named_before(doc: Doc, mention: Span, same_term: Sequence[Span]) -> bool:
@@ -278,19 +304,23 @@ def _clauses(sentence: Span) -> list[Span]:
     cuts = [sentence.start]
     for token in sentence[:-1]:
         following = sentence.doc[token.i + 1]
-        if token.text == ";" or (token.text == "," and following.lower_ in _CLAUSE_JOINERS):
+        if token.text == ";":
             cuts.append(token.i + 1)
+        elif token.text == "," and following.lower_ in _CLAUSE_JOINERS:
+            cuts.append(token.i + 2)  # the clause starts after its joining word
     cuts.append(sentence.end)
     return [sentence.doc[start:end] for start, end in pairwise(cuts) if end > start]
 
 
 def _cue_for(sentence: Span, check: MedicalCheck, mention: Span, others: Sequence[Span]) -> bool:
     """A cue in the term's clause, or in the clauses after it up to the next one naming another term ("She takes
-    X every day, and penicillin to protect her from infections": the cue is penicillin's, not X's)."""
+    X every day, and penicillin to protect her from infections": the cue is penicillin's, not X's), unless that
+    clause refers back ("epilepsy, and her seizures come when she has a temperature")."""
     clauses = _clauses(sentence)
     own = next(i for i, clause in enumerate(clauses) if clause.start <= mention.start < clause.end)
     for i, clause in enumerate(clauses[own:], start=own):
-        if i > own and any(clause.start <= other.start < clause.end for other in others):
+        names_another = any(clause.start <= other.start < clause.end for other in others)
+        if i > own and names_another and clause[0].lower_ not in _REFERRING:
             return False
         if _has_cue(clause, check, mention):
             return True
@@ -302,7 +332,8 @@ def _explained(
 ) -> bool:
     """A cue in the term's sentence (its clause, see `_cue_for`); or in the next sentence (for a label: the whole
     next block) if it names no term of its own and has the cue near its start ("This means ...", "He finds it hard
-    ..."). A sentence before the term explains something else: "... when she has a cold. A scan showed PVL."."""
+    ..."), and, when it opens a new paragraph, points back to the term ("For Sam this means ..."). A sentence
+    before the term explains something else: "... when she has a cold. A scan showed PVL."."""
     sentence = sentences[position]
     if _cue_for(sentence.span, check, mention, others):
         return True
@@ -311,7 +342,10 @@ def _explained(
         return any(_has_cue(s.span, check) for s in following if s.block is following[0].block)
     if not following or _names_a_term(following[0], check):
         return False  # the next sentence explains a term of its own ("Amira has eczema, which makes ...")
-    return _has_cue(following[0].span, check, within=check.neighbour_cue_within)
+    after = following[0].span
+    if following[0].block is not sentence.block and not any(t.lower_ in _POINTING for t in after[:_POINTING_WITHIN]):
+        return False  # a new paragraph explains this term only when it points back: "For Sam this means ..."
+    return _has_cue(after, check, within=check.neighbour_cue_within)
 
 
 def _term_like(doc: Doc, check: MedicalCheck) -> list[Span]:
