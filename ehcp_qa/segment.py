@@ -63,7 +63,9 @@ MAX_UNLETTERED_WORDS = 14
 SHORT_TITLE_WORDS = 4
 COLUMN_LABEL_WORDS = 4
 NAMED_LABEL_WORDS = 10
-SUBHEADING_WORDS = 8  # "Who provides it and how often (Section G)"
+SUBHEADING_WORDS = 8
+NO_LEVEL = 99  # not a Word heading style: no level to compare
+_HEADING_LEVEL = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)  # "Who provides it and how often (Section G)"
 TITLE_SIMILARITY = 88  # rapidfuzz ratio (0-100) for a heading without a letter to match a known title
 COMBINABLE = frozenset({"B", "E", "F"})  # sections whose tables may hold Need | Outcome | Provision columns
 
@@ -341,6 +343,12 @@ class _Builder:
         )
 
 
+def _level(block: Block) -> int:
+    """A Word heading style's level ("Heading 2" -> 2); NO_LEVEL for anything else."""
+    found = _HEADING_LEVEL.match(block.style)
+    return int(found.group(1)) if found else NO_LEVEL
+
+
 def _together(ids: tuple[str, ...]) -> tuple[str, ...]:
     return ids if len(ids) > 1 else ()
 
@@ -397,6 +405,7 @@ def segment(document: Document, vocabulary: Vocabulary | None = None) -> Plan:
     combined: tuple[str, ...] = ()  # the sections the current heading named together ("Sections E and F")
     previous_table: int | None = None  # the table of the block just before, if it was in one
     title_row: tuple[int, int] | None = None  # the table row of a bare-letter heading, whose other cells title it
+    section_level = NO_LEVEL  # the Word heading level ("Heading 1" = 1) of the heading that opened the section
 
     for block in document.blocks:
         table = block.location.table
@@ -435,14 +444,21 @@ def segment(document: Document, vocabulary: Vocabulary | None = None) -> Plan:
         if (
             heading
             and not heading.by_letter
-            and (heading.ids == (current,) or (heading.weak and builder.seen(heading.ids[0])))
+            and (
+                heading.ids == (current,)
+                or (heading.weak and builder.seen(heading.ids[0]))
+                or (heading.weak and _level(block) > section_level)
+            )
         ):
-            heading = None  # a sub-heading ("About me" inside section A) or an echo of an earlier section: body text
+            # A sub-heading ("About me" inside section A; "Work placement", a Heading 2 under a Heading 1 section
+            # title) or an echo of an earlier section: body text.
+            heading = None
         if heading:
             builder.drop_column_labels(current, block)
             for section_id in heading.ids:
                 builder.open(section_id, heading.title)
             current, combined = heading.ids[0], _together(heading.ids)
+            section_level = _level(block)
             title_row = _row(block) if _BARE_LETTER.match(block.text) else None
             continue
         if title_row is not None and _row(block) == title_row:

@@ -224,6 +224,19 @@ def test_outcome_and_provision_sub_headings_under_sections_e_and_f() -> None:
     ]
 
 
+def test_a_lower_level_word_heading_under_a_section_is_a_sub_heading() -> None:
+    blocks = (
+        Block("Section F: Special educational provision", "heading", Location(0), style="Heading 1"),
+        Block("Work placement", "heading", Location(1), style="Heading 2"),
+        Block("A job coach will visit Maddie for 30 minutes each week.", "paragraph", Location(2)),
+        Block("Placement", "heading", Location(3), style="Heading 1"),
+        Block("Sorrelby College.", "paragraph", Location(4)),
+    )
+    plan = segment(Document(path="plan.docx", kind="docx", blocks=blocks))
+    assert plan.section_ids == ("F", "I")
+    assert texts(plan, "F") == ["Work placement", "A job coach will visit Maddie for 30 minutes each week."]
+
+
 def test_heading_in_first_table_cell() -> None:
     plan = segment(
         doc(
