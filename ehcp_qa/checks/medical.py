@@ -46,12 +46,11 @@ _GLOSS_OPEN = ("(", "[", "-", "–", "—", ":", ";")
 # "a gastrostomy, a small tube that goes into her stomach", "valproate, which controls his seizures"
 _APPOSITIVE = frozenset({"a", "an", "which"})
 _GLOSS_CLOSE = (")", "]")
-_EXPLAINING_OPENERS = ("(", "[", ",")
+_EXPLAINING_OPENERS = ("(", "[", ",", "–", "—")
 _CLAUSE_JOINERS = frozenset({"and", "but", "while", "whereas", "although"})
 # A clause opening with these carries on about the term before ("epilepsy, and her seizures come when ...").
 _POINTING = frozenset({"this", "these", "it", "that"})
 _POINTING_WITHIN = 4
-_WHEN_OPENERS = frozenset({"in", "at", "since", "from", "aged", "age"})
 _WHEN_WORDS = 5
 _REFERRING = frozenset({"this", "these", "it", "its", "they", "their", "his", "her", "which", "so"})
 _JOINERS = {"'s", "’s", "-"}  # inside a name: "Tourette's", "Pallister-Killian"
@@ -243,13 +242,14 @@ def _gloss_span(doc: Doc, mention: Span, same_term: Sequence[Span], describing: 
 
 
 def _past_when(doc: Doc, end: int) -> int:
-    """Past a short phrase of time or place between a term and its gloss ("autism in 2022: he takes words
-    literally", "hearing loss in both ears – it comes from the inner ear")."""
-    stop = end + _WHEN_WORDS
-    if end < len(doc) and doc[end].lower_ in _WHEN_OPENERS:
-        for i in range(end + 1, min(stop, len(doc))):
-            if doc[i].text in (":", "–", "—"):
-                return i
+    """Past a few words of time or place between a term and its gloss ("autism in 2022: he takes words
+    literally", "grommets fitted in 2017 – tiny tubes ..."): up to the dash or colon, if no punctuation comes
+    first."""
+    for i in range(end, min(end + _WHEN_WORDS, len(doc))):
+        if doc[i].text in (":", "–", "—"):
+            return i if i > end else end
+        if doc[i].is_punct:
+            break
     return end
 
 
