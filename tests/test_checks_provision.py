@@ -44,6 +44,16 @@ def test_missing_provider_is_reported_separately() -> None:
     assert rules_fired(plan_from_sections({"F": [text]})) == [("PRV007", text)]
 
 
-def test_a_vague_word_is_reported_once_by_the_rule_that_names_it() -> None:
+def test_a_hedge_does_not_give_provision_an_amount() -> None:
+    # The hedge, no amount at all ("as appropriate" is not how often), and no one named to deliver it.
     plan = plan_from_sections({"F": ["Counselling sessions as appropriate."]})
-    assert [f.rule for f in run_checks(plan, RULES) if f.category == "provision-vague"] == ["PRV001"]
+    found = [f.rule for f in run_checks(plan, RULES) if f.category == "provision-vague"]
+    assert found == ["PRV001", "PRV006", "PRV007"]
+
+
+def test_a_vague_frequency_cell_is_reported_once_by_the_rule_that_names_it() -> None:
+    plan = build_plan(
+        {"sections": {"F": []}, "rows": [{"F": ["Counselling sessions.", "As appropriate", "Counsellor"]}]}
+    )
+    found = [(f.rule, f.evidence) for f in run_checks(plan, RULES) if f.category == "provision-vague"]
+    assert found == [("PRV001", "As appropriate")]

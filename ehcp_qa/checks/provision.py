@@ -5,8 +5,9 @@ the type, hours and frequency of support and level of expertise". A statement is
 something delivered (`provision_words`: sessions, programme, therapy, support...) outside `not_provision` phrases
 ("support plan", "Learning Support Base"), and does not say there is none (`no_provision`). A table row's
 Frequency and Who cells, a lead-in line above a list, and the next sentence of a paragraph count as part of the
-statement; each sentence of a paragraph is its own statement. A statement that already has a vague word from
-`vague_words` is left to the lexicon rules, which name the words at fault.
+statement; each sentence of a paragraph is its own statement. A statement whose row or lead-in has a vague word
+from `vague_words` ("As appropriate" in its Frequency cell) is left to the lexicon rules, which name the words at
+fault; a vague word in the statement itself does not give it an amount ("Mentoring as appropriate.").
 
 `require: frequency` reports a statement with none of `quantities`; `require: who` one with none of `roles`.
 """
@@ -67,9 +68,7 @@ def run_provision(view: PlanView, sections: tuple[str, ...], check: ProvisionChe
             for at, sentence in enumerate(sentences):
                 # The next sentence may finish this one's provision ("They last 20 minutes, twice a week.").
                 near = [*context, sentence, *sentences[at + 1 : at + 2]]
-                if not _names_provision(sentence, check) or check.vague_words.in_text(sentence):
-                    continue
-                if any(check.vague_words.in_text(doc) for doc in context):
+                if not _names_provision(sentence, check) or any(check.vague_words.in_text(doc) for doc in context):
                     continue
                 if not any(check.required_words.in_text(doc) for doc in near):
                     yield span_hit(section.id, unit.block, sentence)
