@@ -5,7 +5,8 @@
              elsewhere ("please see the assessment on file"), with no sign that social care assessed the child;
              each sentence saying so is reported
   provision  H1 and H2 say "none" while D describes needs, or while D shows no assessment behind "no needs"
-             (signs of involvement elsewhere, such as looked after or short breaks, are named in the finding)
+             (signs of involvement elsewhere, such as looked after or short breaks, are named in the finding); where
+             H describes some provision, each sentence that only promises it ("to be confirmed") is reported
   advice     K lists no social care advice (a "not known to this service" reply is not advice)
 Signs of involvement found anywhere in the plan are named in the finding ({signals}).
 """
@@ -41,6 +42,7 @@ class SocialCareCheck:
     not_assessed: PhraseList  # an assessment that did not happen ("a social care assessment was not requested")
     refers_elsewhere: PhraseList  # "Please see the assessment on file", "As per the child in need plan"
     placeholders: PhraseList  # template guidance left in: "[Insert a summary of the social care needs here]"
+    pending: PhraseList  # H provision not there yet: "to be confirmed", "awaiting funding panel"
 
 
 def compile_social_care(params: Params, setup: Setup) -> SocialCareCheck:
@@ -58,6 +60,7 @@ def compile_social_care(params: Params, setup: Setup) -> SocialCareCheck:
         not_assessed=PhraseList.build("not_assessed", params.strings("not_assessed", ())),
         refers_elsewhere=PhraseList.build("refers_elsewhere", params.strings("refers_elsewhere", ())),
         placeholders=PhraseList.build("placeholders", params.strings("placeholders", ())),
+        pending=PhraseList.build("pending", params.strings("pending", ())),
     )
 
 
@@ -126,7 +129,7 @@ def _needs(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
     if _assessed(view, blocks, check) or _describes_needs(view, blocks, check):
         return
     for block, sentence in _sentences(view, blocks):
-        if _says_none(sentence, check):
+        if _says_none(sentence, check) or check.not_assessed.in_text(sentence):
             yield span_hit("D", block, sentence, details=details)
 
 
@@ -135,18 +138,22 @@ def _provision(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
     if not parts:
         return  # a missing section H is reported as section-missing
     content = [(section, _content(section)) for section in parts]
-    if any(not _says_none(sentence, check) for _, blocks in content for _, sentence in _sentences(view, blocks)):
-        return  # some social care provision is described
     d_blocks = _content(view.plan.section("D"))
-    signals = _signals(view, check)
     if not (_describes_needs(view, d_blocks, check) or not _assessed(view, d_blocks, check)):
         return  # an assessment found no needs, so no provision is due
-    details = {"signals": signals}
+    details = {"signals": _signals(view, check)}
+    if all(_says_none(sentence, check) for _, blocks in content for _, sentence in _sentences(view, blocks)):
+        for section, blocks in content:
+            if not blocks:
+                yield Hit(section.id, details=details)
+            for block in blocks:
+                yield whole_block(section.id, block, details=details)
+        return
+    # Some provision is described: what is still only promised ("to be confirmed") is not provision yet.
     for section, blocks in content:
-        if not blocks:
-            yield Hit(section.id, details=details)
-        for block in blocks:
-            yield whole_block(section.id, block, details=details)
+        for block, sentence in _sentences(view, blocks):
+            if check.pending.in_text(sentence):
+                yield span_hit(section.id, block, sentence, details=details)
 
 
 def _advice(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
