@@ -184,3 +184,16 @@ def test_a_statement_in_another_cell_of_the_row_explains_a_term(ruleset: RuleSet
 def test_medicine_name_stems_are_fallback_terms(ruleset: RuleSet) -> None:
     plan = health("Sam takes famotidine every evening.")
     assert [f.evidence for f in run_checks(plan, ruleset) if f.rule == "MED002"] == ["famotidine"]
+
+
+def test_a_bare_abbreviation_takes_its_usual_meaning_unless_context_points_elsewhere() -> None:
+    rules = load_rules()
+
+    def meanings(text: str) -> list[str]:
+        return [f.suggestion for f in run_checks(health(text), rules) if f.evidence == "ASD"]
+
+    (autism,) = meanings("A letter from 2020 also records ASD.")
+    assert "Autism" in autism
+    (heart,) = meanings("In 2021 the cardiologist found an ASD.")
+    assert "blood" in heart or "heart" in heart
+    assert "Autism" not in heart

@@ -16,7 +16,7 @@ GLOSSARY_PATH = Path(__file__).resolve().parents[1] / "rules" / "medical_glossar
 
 KINDS = frozenset({"condition", "symptom", "procedure", "equipment", "medication", "test", "therapy"})
 REQUIRED_FIELDS = ("term", "aliases", "abbreviations", "kind", "plain")
-OPTIONAL_FIELDS = ("ambiguous", "context")
+OPTIONAL_FIELDS = ("ambiguous", "context", "usual")
 MIN_TERMS = 300
 PLAIN_MIN_CHARS = 40
 PLAIN_MAX_CHARS = 300
@@ -65,8 +65,10 @@ def schema_problems(entry: Entry) -> list[str]:
             problems.append(f"{label}: an ambiguous entry needs a non-empty 'context' list")
         if not entry.get("abbreviations"):
             problems.append(f"{label}: 'ambiguous' describes an abbreviation, but the entry has none")
-    elif "context" in entry:
-        problems.append(f"{label}: 'context' is only for entries marked ambiguous")
+    elif "context" in entry or "usual" in entry:
+        problems.append(f"{label}: 'context' and 'usual' are only for entries marked ambiguous")
+    if "usual" in entry and entry["usual"] is not True:
+        problems.append(f"{label}: 'usual' is only written when true")
     return problems
 
 
@@ -90,19 +92,23 @@ def entry_names(entry: Entry) -> list[tuple[str, str]]:
 
 
 def duplicate_name_problems(entries: list[Entry]) -> list[str]:
-    """A name may belong to one entry only, unless it is an abbreviation flagged ambiguous wherever it is used."""
-    uses: dict[str, list[tuple[str, str, bool]]] = defaultdict(list)
+    """A name may belong to one entry only, unless it is an abbreviation flagged ambiguous wherever it is used;
+    at most one of those entries is its usual meaning."""
+    uses: dict[str, list[tuple[str, str, bool, bool]]] = defaultdict(list)
     for entry in entries:
         for field, name in entry_names(entry):
-            uses[name.casefold()].append((entry_label(entry), field, entry.get("ambiguous") is True))
+            flags = (entry.get("ambiguous") is True, entry.get("usual") is True)
+            uses[name.casefold()].append((entry_label(entry), field, *flags))
     problems = []
     for name, where in sorted(uses.items()):
         if len(where) < 2:
             continue
-        shared_ambiguous_abbreviation = all(field == "abbreviations" and ambiguous for _, field, ambiguous in where)
+        shared_ambiguous_abbreviation = all(field == "abbreviations" and ambiguous for _, field, ambiguous, _ in where)
         if not shared_ambiguous_abbreviation:
-            owners = ", ".join(f"{label} ({field})" for label, field, _ in where)
+            owners = ", ".join(f"{label} ({field})" for label, field, _, _ in where)
             problems.append(f"{name!r} is used more than once: {owners}")
+        elif sum(usual for *_, usual in where) > 1:
+            problems.append(f"{name!r} has more than one usual meaning")
     return problems
 
 
@@ -207,6 +213,9 @@ def test_schema_check_catches_bad_entries() -> None:
     assert schema_problems(good_entry(context=["heart"]))
     assert schema_problems(good_entry(ambiguous=True, context=["heart"], abbreviations=[]))
     assert schema_problems(good_entry(ambiguous=True, context=["heart"])) == []
+    assert schema_problems(good_entry(usual=True))
+    assert schema_problems(good_entry(ambiguous=True, context=["heart"], usual="yes"))
+    assert schema_problems(good_entry(ambiguous=True, context=["heart"], usual=True)) == []
 
 
 @pytest.mark.parametrize("abbreviation", ["adhd", "AD HD", "A", "Abc", "spld", "ADHD!", "TOOLONGABBREV"])
@@ -230,6 +239,9 @@ def test_duplicate_check_catches_clashes() -> None:
     flagged = {"ambiguous": True, "context": ["walking"]}
     assert duplicate_name_problems([good_entry(**flagged), {**shared, **flagged}]) == []
     assert duplicate_name_problems([good_entry(**flagged), {**shared, "aliases": ["exs"], **flagged}])
+    usual = {**flagged, "usual": True}
+    assert duplicate_name_problems([good_entry(**usual), {**shared, **flagged}]) == []
+    assert duplicate_name_problems([good_entry(**usual), {**shared, **usual}])
 
 
 def test_plain_check_catches_poor_explanations() -> None:

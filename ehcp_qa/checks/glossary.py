@@ -1,7 +1,8 @@
 """The medical glossary (rules/medical_glossary.yaml), validated and compiled into spaCy matchers.
 
 Names and aliases match in any case; abbreviations match in their exact case (ASD, not "asd"). An ambiguous
-abbreviation (CP: cerebral palsy or child protection) counts only when one of its context words is near it.
+abbreviation (CP: cerebral palsy or child protection) counts only when one of its context words is near it, or
+when its entry is the `usual` meaning (ASD: autism, unless heart words point to atrial septal defect).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class Term:
     kind: str
     plain: str
     context: tuple[str, ...] = ()  # set only for ambiguous entries
+    usual: bool = False  # an ambiguous entry that its abbreviations mean when no entry's context words are near
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -83,6 +85,7 @@ def parse_glossary(data: Any, name: str) -> tuple[Term, ...]:
                 kind=entry["kind"],
                 plain=" ".join(entry["plain"].split()),
                 context=tuple(word.lower() for word in context) if ambiguous else (),
+                usual=bool(ambiguous and entry.get("usual", False)),
             )
         )
     return tuple(terms)
@@ -109,16 +112,18 @@ class GlossaryMatcher:
     def mentions(self, doc: Doc, context_text: str) -> Iterator[Mention]:
         """Terms in `doc`, longest match first where two overlap; an ambiguous abbreviation only with one of its
         context words in `context_text`."""
-        found: list[tuple[Span, Term, bool]] = []
+        found: list[tuple[Span, Term, bool, bool]] = []  # span, term, abbreviation, only as the usual meaning
         for matcher, abbreviation in ((self.by_name, False), (self.by_abbreviation, True)):
             for match_id, start, end in matcher(doc):
                 term = self.terms[int(get_nlp().vocab.strings[match_id])]
-                if abbreviation and term.context and not _has_context(term, context_text):
+                by_default = bool(abbreviation and term.context and not _has_context(term, context_text))
+                if by_default and not term.usual:
                     continue
-                found.append((doc[start:end], term, abbreviation))
-        found.sort(key=lambda item: (item[0].start, -len(item[0])))
+                found.append((doc[start:end], term, abbreviation, by_default))
+        # A meaning its context confirms comes before the usual meaning of the same words.
+        found.sort(key=lambda item: (item[0].start, -len(item[0]), item[3]))
         taken_until = 0
-        for span, term, abbreviation in found:
+        for span, term, abbreviation, _ in found:
             if span.start >= taken_until:
                 taken_until = span.end
                 yield Mention(term, span, abbreviation)

@@ -20,8 +20,9 @@ condition ("hearing loss", "eye test": an alias made of words that the glossary'
 often). Each term is reported once, at its first mention, when none of its mentions is explained.
 
 `terms: glossary` reports glossary terms (and misspellings of them, by rapidfuzz); `terms: fallback` reports words
-that look medical but are not in the glossary: suffixes such as -itis, -osis, -aemia, -plegia, medicine-name
-stems such as -prazole or -oxetine, and names ending in "syndrome", "disorder", "disease" or "palsy".
+that look medical but are not in the glossary: suffixes such as -itis, -osis, -aemia, -plegia, prefixes such as
+dys- and hypo-, medicine-name stems such as -prazole or -oxetine, and names ending in "syndrome", "disorder",
+"disease" or "palsy".
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ class Sentence:
 @dataclass(frozen=True)
 class Fallback:
     suffixes: tuple[str, ...]
+    prefixes: tuple[str, ...]  # "dys", "hypo": dysautonomia, hypogonadism
     heads: frozenset[str]  # "syndrome", "disorder": the last word of a medical name
     ignore: frozenset[str]  # everyday words with a medical-looking ending ("diagnosis", "empathy")
     min_length: int
@@ -118,6 +120,7 @@ def compile_medical(params: Params, setup: Setup) -> MedicalCheck:
             suffixes=tuple(
                 suffix.lower() for suffix in (*params.strings("suffixes"), *params.strings("medicine_suffixes", ()))
             ),
+            prefixes=tuple(prefix.lower() for prefix in params.strings("prefixes", ())),
             heads=frozenset(word.lower() for word in params.strings("heads")),
             ignore=frozenset(word.lower() for word in params.strings("ignore", ())),
             min_length=params.integer("min_length", 7, minimum=3),
@@ -213,7 +216,9 @@ def _fallback_terms(doc: Doc, check: MedicalCheck) -> Iterator[_Found]:
             if start < token.i:
                 name = doc[start : token.i + 1]
                 yield _Found(name.text.lower(), name, None)
-        elif len(word) >= fallback.min_length and word.endswith(fallback.suffixes):
+        elif len(word) >= fallback.min_length and (
+            word.endswith(fallback.suffixes) or word.startswith(fallback.prefixes)
+        ):
             yield _Found(word, doc[token.i : token.i + 1], None)
 
 
