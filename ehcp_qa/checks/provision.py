@@ -4,10 +4,11 @@ CoP 9.69: provision "must be detailed and specific and should normally be quanti
 the type, hours and frequency of support and level of expertise". A statement is tested only when it names
 something delivered (`provision_words`: sessions, programme, therapy, support...) outside `not_provision` phrases
 ("support plan", "Learning Support Base"), and does not say there is none (`no_provision`). A table row's
-Frequency and Who cells, a lead-in line above a list, and the next sentence of a paragraph count as part of the
-statement; each sentence of a paragraph is its own statement. A statement whose row or lead-in has a vague word
-from `vague_words` ("As appropriate" in its Frequency cell) is left to the lexicon rules, which name the words at
-fault; a vague word in the statement itself does not give it an amount ("Mentoring as appropriate.").
+Frequency and Who cells, a lead-in line above a list, and a next sentence that refers back (`continued_by`: "They
+last 20 minutes.") count as part of the statement; each sentence of a paragraph is its own statement. A
+statement whose row or lead-in has a vague word from `vague_words` ("As appropriate" in its Frequency cell) is left
+to the lexicon rules, which name the words at fault; a vague word in the statement itself does not give it an
+amount ("Mentoring as appropriate.").
 
 `require: frequency` reports a statement with none of `quantities`; `require: who` one with none of `roles`.
 """
@@ -34,6 +35,7 @@ class ProvisionCheck:
     no_provision: PhraseList  # a statement that there is no provision ("not applicable", "does not need")
     vague_words: PhraseList
     required_words: PhraseList  # quantities or roles
+    continued_by: PhraseList  # how a next sentence that finishes this one starts ("They", "Each session")
 
 
 def compile_provision(params: Params, setup: Setup) -> ProvisionCheck:
@@ -44,6 +46,7 @@ def compile_provision(params: Params, setup: Setup) -> ProvisionCheck:
         not_provision=PhraseList.build("not_provision", params.strings("not_provision", ())),
         no_provision=PhraseList.build("no_provision", params.strings("no_provision", ())),
         vague_words=PhraseList.build("vague_words", params.strings("vague_words", ())),
+        continued_by=PhraseList.build("continued_by", params.strings("continued_by", ())),
         required_words=PhraseList.build(
             "quantities" if require == "frequency" else "roles",
             params.strings("quantities" if require == "frequency" else "roles"),
@@ -58,6 +61,10 @@ def _names_provision(doc: Doc | Span, check: ProvisionCheck) -> bool:
     return any(not covered(span, excluded) for span in check.provision_words.find(doc))
 
 
+def _continues(sentence: Span, check: ProvisionCheck) -> bool:
+    return any(span.start == sentence.start for span in check.continued_by.find(sentence))
+
+
 def run_provision(view: PlanView, sections: tuple[str, ...], check: ProvisionCheck) -> Iterator[Hit]:
     # A row's cells may sit in different sections of the rule (F and G columns): they belong together.
     rows = table_rows(block for section in view.sections(sections) for block in section.blocks)
@@ -67,7 +74,8 @@ def run_provision(view: PlanView, sections: tuple[str, ...], check: ProvisionChe
             sentences = list(view.doc(unit.block).sents)
             for at, sentence in enumerate(sentences):
                 # The next sentence may finish this one's provision ("They last 20 minutes, twice a week.").
-                near = [*context, sentence, *sentences[at + 1 : at + 2]]
+                following = [s for s in sentences[at + 1 : at + 2] if _continues(s, check)]
+                near = [*context, sentence, *following]
                 if not _names_provision(sentence, check) or any(check.vague_words.in_text(doc) for doc in context):
                     continue
                 if not any(check.required_words.in_text(doc) for doc in near):
