@@ -207,5 +207,10 @@ def in_ranges(start: int, end: int, ranges: Iterable[tuple[int, int]]) -> bool:
     return any(low <= start and end <= high for low, high in ranges)
 
 
+def years(tokens: Iterable[Token]) -> list[int]:
+    """The years named ("2016" in "March 2016")."""
+    return [int(token.text) for token in tokens if _YEAR.match(token.text)]
+
+
 def has_amount(tokens: Iterable[Token]) -> bool:
     return any(token._.get(AMOUNT_ATTR) for token in tokens)

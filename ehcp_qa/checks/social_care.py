@@ -3,7 +3,8 @@
 `test` picks what a rule reports:
   needs      D is missing or empty, or says there are no needs ("N/A", "not known to social care") or only points
              elsewhere ("please see the assessment on file"), with no sign that social care assessed the child;
-             each sentence saying so is reported
+             each sentence saying so is reported. An assessment dated `stale_after_years` or more before the
+             latest advice in K is history, not a current assessment.
   provision  H1 and H2 say "none" while D describes needs, or while D shows no assessment behind "no needs"
              (signs of involvement elsewhere, such as looked after or short breaks, are named in the finding); where
              H describes some provision, each sentence that only promises it ("to be confirmed") is reported
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span
 
 from ehcp_qa.checks.base import CheckType, Hit, Params, PlanView, Setup, span_hit, whole_block
-from ehcp_qa.checks.phrases import PhraseList, covered
+from ehcp_qa.checks.phrases import PhraseList, covered, years
 from ehcp_qa.checks.units import is_amendment_note, is_subheading
 from ehcp_qa.model import Block, Section
 
@@ -43,6 +44,7 @@ class SocialCareCheck:
     refers_elsewhere: PhraseList  # "Please see the assessment on file", "As per the child in need plan"
     placeholders: PhraseList  # template guidance left in: "[Insert a summary of the social care needs here]"
     pending: PhraseList  # H provision not there yet: "to be confirmed", "awaiting funding panel"
+    stale_after_years: int  # 0: any assessment counts, however old
 
 
 def compile_social_care(params: Params, setup: Setup) -> SocialCareCheck:
@@ -61,6 +63,7 @@ def compile_social_care(params: Params, setup: Setup) -> SocialCareCheck:
         refers_elsewhere=PhraseList.build("refers_elsewhere", params.strings("refers_elsewhere", ())),
         placeholders=PhraseList.build("placeholders", params.strings("placeholders", ())),
         pending=PhraseList.build("pending", params.strings("pending", ())),
+        stale_after_years=params.integer("stale_after_years", 0, minimum=0),
     )
 
 
@@ -108,13 +111,30 @@ def _describes_needs(view: PlanView, blocks: list[Block], check: SocialCareCheck
     return any(_states_a_need(sentence, check) for _, sentence in _sentences(view, blocks))
 
 
+def _advice_year(view: PlanView) -> int | None:
+    """The year of the latest advice in K: near enough the plan's own date."""
+    named = [year for block in _content(view.plan.section("K")) for year in years(view.doc(block))]
+    return max(named, default=None)
+
+
+def _current(sentence: Span, advice_year: int | None, check: SocialCareCheck) -> bool:
+    """A sentence naming no year, or a year less than `stale_after_years` before the latest advice."""
+    named = years(sentence)
+    if not (check.stale_after_years and advice_year is not None and named):
+        return True
+    return advice_year - max(named) < check.stale_after_years
+
+
 def _assessed(view: PlanView, blocks: list[Block], check: SocialCareCheck) -> bool:
-    """D says who assessed the child: an assessment that happened, described here rather than pointed to."""
+    """D says who assessed the child: an assessment that happened, is current, and is described here rather than
+    pointed to."""
+    advice_year = _advice_year(view)
     return any(
         check.assessed_words.in_text(sentence)
         and not check.not_assessed.in_text(sentence)
         and not check.refers_elsewhere.in_text(sentence)
         and not check.placeholders.in_text(sentence)
+        and _current(sentence, advice_year, check)
         for _, sentence in _sentences(view, blocks)
     )
 
