@@ -53,7 +53,8 @@ REQUIRED_LAYOUTS = {
     "missing_sections",
     "content_controls_tracked",
 }
-MAX_CORPUS_BYTES = 15 * 1024 * 1024
+# A clone stays quick: each blind held-out set adds about 1 MiB (sixteen sets and the fixtures are ~20 MiB).
+MAX_CORPUS_BYTES = 28 * 1024 * 1024
 TEXT_KEYS = ("text", "p", "item", "sub")
 
 SIDECARS = sorted([*PLANS.glob("*.json"), *BAD.glob("*.docx.json")])

@@ -5,8 +5,9 @@ A term counts as explained when
   - its clause, or the next sentence, has an explanation cue (`explained_by`: "which means", "this affects", "is
     a condition", "for Sam this means", ", so he"), and no other term comes between (clauses are cut at ";" and
     ", and"), and no look-alike covers the cue (`not_explained_by`: "when he was four months old"),
-  - a description comes right before it ("her emergency medicine, buccal midazolam, ...") or it is in brackets
-    after its everyday name ("long sight (hypermetropia)"),
+  - a description comes right before it ("her emergency medicine, buccal midazolam, ..."), it is in brackets
+    after its everyday name ("long sight (hypermetropia)"), or it is in quotation marks as the everyday name of
+    what the sentence describes ("If her blood sugar drops too low she has a “hypo”"),
   - a gloss follows it: words in brackets that are more than another name for it, words after a dash or colon
     ("Epilepsy - Sam has seizures ..."), an appositive (", a small tube that ...") or a relative clause
     (", which controls his seizures"); terms inside that gloss count as explained too,
@@ -236,7 +237,10 @@ def _gloss_span(doc: Doc, mention: Span, same_term: Sequence[Span], describing: 
         and (
             doc[end + 1].lower_ in _APPOSITIVE
             or doc[end + 1 : end + 3].text.lower() == "in which"
-            or any(t.lower_ in describing for t in doc[end + 1 : end + 4])
+            or (
+                doc[end + 1].lower_ not in _CLAUSE_JOINERS
+                and any(t.lower_ in describing for t in doc[end + 1 : end + 4])
+            )
         )
     )
     end = _past_when(doc, end)
@@ -248,10 +252,10 @@ def _gloss_span(doc: Doc, mention: Span, same_term: Sequence[Span], describing: 
 
 def _past_when(doc: Doc, end: int) -> int:
     """Past a few words of time or place between a term and its gloss ("autism in 2022: he takes words
-    literally", "grommets fitted in 2017 – tiny tubes ..."): up to the dash or colon, if no punctuation comes
-    first."""
+    literally", "grommets fitted in 2017 – tiny tubes ...", "glue ear last winter (fluid behind the eardrum)"): up
+    to the dash, colon or bracket, if no punctuation comes first."""
     for i in range(end, min(end + _WHEN_WORDS, len(doc))):
-        if doc[i].text in (":", "–", "—"):
+        if doc[i].text in (":", "–", "—", "("):
             return i if i > end else end
         if doc[i].is_punct:
             break
@@ -264,7 +268,13 @@ def _gloss(doc: Doc, mention: Span, same_term: Sequence[Span], check: MedicalChe
     if gloss is None or sum(not token.is_punct for token in gloss) < check.gloss_min_words:
         return False
     first = next((token.i for token in gloss if not token.is_punct), gloss.start)
-    return not any(span.start == first for span in _term_like(doc, check))
+    # Another term between this one and the gloss (not another name for it), or at its start, is what the gloss
+    # explains.
+    names = {span.start for span in same_term}
+    return not any(
+        span.start == first or (mention.end <= span.start < gloss.start and span.start not in names)
+        for span in _term_like(doc, check)
+    )
 
 
 def _named_before(doc: Doc, mention: Span, same_term: Sequence[Span]) -> bool:
@@ -278,6 +288,13 @@ def _named_before(doc: Doc, mention: Span, same_term: Sequence[Span]) -> bool:
         return False
     before = doc[start - 2]
     return before.is_alpha and not any(other.start <= before.i < other.end for other in same_term)
+
+
+def _in_quotes(doc: Doc, mention: Span) -> bool:
+    """A term in quotation marks is being introduced by its everyday name, with the words around it saying what
+    it is: "If her blood sugar drops too low she has a “hypo”"."""
+    start, end = mention.start, mention.end
+    return start > 0 and end < len(doc) and doc[start - 1].is_quote and doc[end].is_quote
 
 
 def _names_a_service(doc: Doc, mention: Span, check: MedicalCheck) -> bool:
@@ -401,8 +418,12 @@ def _inside_gloss(doc: Doc, item: _Found, found: Sequence[_Found], describing: f
         same_term = [f.span for f in found if f.key == other.key and f is not other]
         gloss = _gloss_span(doc, other.span, same_term, describing)
         # After a semicolon, colon or dash the next words may be the next item of a list, not an explanation.
-        explains = gloss is not None and doc[gloss.start - 1].text in _EXPLAINING_OPENERS
-        if explains and gloss.start <= item.span.start and item.span.end <= gloss.end:
+        explains = (
+            gloss is not None
+            and doc[gloss.start - 1].text in _EXPLAINING_OPENERS
+            and not any(other.span.end <= f.span.start < gloss.start for f in found)  # it is that term's gloss
+        )
+        if explains and gloss is not None and gloss.start <= item.span.start and item.span.end <= gloss.end:
             return True
     return False
 
@@ -446,6 +467,7 @@ def _mentions(
                 _gloss(sentence.span.doc, item.span, same_term, check)
                 or _described_before(sentence.span.doc, item.span, check.described_by)
                 or _named_before(sentence.span.doc, item.span, same_term)
+                or _in_quotes(sentence.span.doc, item.span)
                 or _explained(sentences, position, check, item.span, _others(sentence.span, item, check))
                 or _explained_in_row(sentence.block, rows, view, check)
             )
