@@ -5,9 +5,11 @@
              elsewhere ("please see the assessment on file"), with no sign that social care assessed the child;
              each sentence saying so is reported. An assessment dated `stale_after_years` or more before the
              latest advice in K is history, not a current assessment.
-  provision  H1 and H2 say "none" while D describes needs, or while D shows no assessment behind "no needs"
-             (signs of involvement elsewhere, such as looked after or short breaks, are named in the finding); where
-             H describes some provision, each sentence that only promises it ("to be confirmed") is reported
+  provision  while D describes needs, or shows no assessment behind "no needs": each H sentence only
+             promising provision ("to be confirmed", "once he turns 18") is reported, and, where H sets out no
+             provision at all, each saying "none"; but H1 (section 2 of the 1970 Act: disabled children) may say
+             "not applicable" with a reason in `h1_not_due` ("she is a young carer, not a disabled child", "he is
+             over 18"). Signs of involvement elsewhere, such as looked after or short breaks, are named
   advice     K lists no social care advice (a "not known to this service" reply is not advice)
 Signs of involvement found anywhere in the plan are named in the finding ({signals}).
 """
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span
 
 from ehcp_qa.checks.base import CheckType, Hit, Params, PlanView, Setup, span_hit, whole_block
-from ehcp_qa.checks.phrases import PhraseList, covered, years
+from ehcp_qa.checks.phrases import PhraseList, covered, has_amount, years
 from ehcp_qa.checks.units import is_amendment_note, is_subheading
 from ehcp_qa.model import Block, Section
 
@@ -45,6 +47,7 @@ class SocialCareCheck:
     placeholders: PhraseList  # template guidance left in: "[Insert a summary of the social care needs here]"
     pending: PhraseList  # H provision not there yet: "to be confirmed", "awaiting funding panel"
     stale_after_years: int  # 0: any assessment counts, however old
+    h1_not_due: PhraseList  # why section 2 of the 1970 Act does not apply: "young carer", "over 18"
 
 
 def compile_social_care(params: Params, setup: Setup) -> SocialCareCheck:
@@ -64,6 +67,7 @@ def compile_social_care(params: Params, setup: Setup) -> SocialCareCheck:
         placeholders=PhraseList.build("placeholders", params.strings("placeholders", ())),
         pending=PhraseList.build("pending", params.strings("pending", ())),
         stale_after_years=params.integer("stale_after_years", 0, minimum=0),
+        h1_not_due=PhraseList.build("h1_not_due", params.strings("h1_not_due", ())),
     )
 
 
@@ -88,9 +92,10 @@ def _sentences(view: PlanView, blocks: list[Block]) -> Iterator[tuple[Block, Spa
 
 
 def _says_none(sentence: Span, check: SocialCareCheck) -> bool:
-    """ "N/A", "no social care needs", only a pointer elsewhere ("As per the child in need plan"), or template
-    guidance ("[Insert a summary ...]")."""
-    return any(words.in_text(sentence) for words in (check.none_words, check.refers_elsewhere, check.placeholders))
+    """ "N/A", "no social care needs", only a pointer elsewhere ("As per the child in need plan", but not "3 hours
+    a week (see section J)"), or template guidance ("[Insert a summary ...]")."""
+    points_elsewhere = check.refers_elsewhere.in_text(sentence) and not has_amount(sentence)
+    return points_elsewhere or check.none_words.in_text(sentence) or check.placeholders.in_text(sentence)
 
 
 def _states_a_need(sentence: Span, check: SocialCareCheck) -> bool:
@@ -139,6 +144,16 @@ def _assessed(view: PlanView, blocks: list[Block], check: SocialCareCheck) -> bo
     )
 
 
+def _found_no_needs(view: PlanView, blocks: list[Block], check: SocialCareCheck) -> bool:
+    """D says an assessment found no needs (not merely describes an assessment in words the need list lacks:
+    "he cares for his father 25 hours a week")."""
+    return (
+        _assessed(view, blocks, check)
+        and not _describes_needs(view, blocks, check)
+        and any(_says_none(sentence, check) for _, sentence in _sentences(view, blocks))
+    )
+
+
 def _needs(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
     section = view.plan.section("D")
     blocks = _content(section)
@@ -159,20 +174,17 @@ def _provision(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
         return  # a missing section H is reported as section-missing
     content = [(section, _content(section)) for section in parts]
     d_blocks = _content(view.plan.section("D"))
-    if not (_describes_needs(view, d_blocks, check) or not _assessed(view, d_blocks, check)):
-        return  # an assessment found no needs, so no provision is due
+    if _found_no_needs(view, d_blocks, check):
+        return  # no provision is due
     details = {"signals": _signals(view, check)}
-    if all(_says_none(sentence, check) for _, blocks in content for _, sentence in _sentences(view, blocks)):
-        for section, blocks in content:
-            if not blocks:
-                yield Hit(section.id, details=details)
-            for block in blocks:
-                yield whole_block(section.id, block, details=details)
-        return
-    # Some provision is described: what is still only promised ("to be confirmed") is not provision yet.
+    nothing = all(_says_none(sentence, check) for _, blocks in content for _, sentence in _sentences(view, blocks))
     for section, blocks in content:
+        if not blocks and nothing:
+            yield Hit(section.id, details=details)
         for block, sentence in _sentences(view, blocks):
-            if check.pending.in_text(sentence):
+            if section.id == "H1" and check.h1_not_due.in_text(sentence):
+                continue
+            if (nothing and _says_none(sentence, check)) or check.pending.in_text(sentence):
                 yield span_hit(section.id, block, sentence, details=details)
 
 
