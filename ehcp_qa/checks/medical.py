@@ -300,7 +300,8 @@ def _in_quotes(doc: Doc, mention: Span) -> bool:
 def _names_a_service(doc: Doc, mention: Span, check: MedicalCheck) -> bool:
     """A term naming a team or clinic ("the cleft team", "the CAMHS eating disorders nurse"), not the child's
     condition."""
-    return mention.end < len(doc) and doc[mention.end].lower_ in check.service_words
+    after = mention.end + (mention.end < len(doc) and doc[mention.end].text in _JOINERS)  # "the physio's report"
+    return after < len(doc) and doc[after].lower_ in check.service_words
 
 
 def _described_before(doc: Doc, mention: Span, described_by: frozenset[str]) -> bool:
