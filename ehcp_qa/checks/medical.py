@@ -373,10 +373,14 @@ def _explained(
 
 def _term_like(doc: Doc, check: MedicalCheck) -> list[Span]:
     """Every glossary term and every word that looks medical (`suffixes`, `heads`) in the doc, reported or not:
-    a sentence naming one is about that term."""
-    spans = [mention.span for mention in check.glossary.mentions(doc, doc.text)]
-    if check.fallback is not None:
-        spans += [found.span for found in _fallback_terms(doc, check)]
+    a sentence naming one is about that term. Kept on the Doc: every mention's tests ask for them."""
+    key = ("ehcp_qa.term_like", id(check))
+    spans: list[Span] | None = doc.user_data.get(key)
+    if spans is None:
+        spans = [mention.span for mention in check.glossary.mentions(doc, doc.text)]
+        if check.fallback is not None:
+            spans += [found.span for found in _fallback_terms(doc, check)]
+        doc.user_data[key] = spans
     return spans
 
 
