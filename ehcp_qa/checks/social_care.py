@@ -145,13 +145,16 @@ def _assessed(view: PlanView, blocks: list[Block], check: SocialCareCheck) -> bo
 
 
 def _found_no_needs(view: PlanView, blocks: list[Block], check: SocialCareCheck) -> bool:
-    """D says an assessment found no needs (not merely describes an assessment in words the need list lacks:
-    "he cares for his father 25 hours a week")."""
-    return (
-        _assessed(view, blocks, check)
-        and not _describes_needs(view, blocks, check)
-        and any(_says_none(sentence, check) for _, sentence in _sentences(view, blocks))
-    )
+    """D says an assessment found no needs: its last word on needs is "none" (a conclusion after the help the
+    family already gives), not a need, and not silence ("he cares for his father 25 hours a week")."""
+    if not _assessed(view, blocks, check):
+        return False
+    verdicts = [
+        _says_none(sentence, check)
+        for _, sentence in _sentences(view, blocks)
+        if _says_none(sentence, check) or _states_a_need(sentence, check)
+    ]
+    return bool(verdicts) and verdicts[-1]
 
 
 def _needs(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
