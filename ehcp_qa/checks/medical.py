@@ -47,6 +47,7 @@ from ehcp_qa.nlp import is_known_word
 _GLOSS_OPEN = ("(", "[", "-", "–", "—", ":", ";")
 # "a gastrostomy, a small tube that goes into her stomach", "valproate, which controls his seizures"
 _APPOSITIVE = frozenset({"a", "an", "which"})
+_RELATIVE = frozenset({"that", "which", "who"})  # ", plastic splints that fit inside his shoes": what it is
 _GLOSS_CLOSE = (")", "]")
 _EXPLAINING_OPENERS = ("(", "[", ",", "–", "—")
 _CLAUSE_JOINERS = frozenset({"and", "but", "while", "whereas", "although"})
@@ -239,7 +240,10 @@ def _gloss_span(doc: Doc, mention: Span, same_term: Sequence[Span], describing: 
             or doc[end + 1 : end + 3].text.lower() == "in which"
             or (
                 doc[end + 1].lower_ not in _CLAUSE_JOINERS
-                and any(t.lower_ in describing for t in doc[end + 1 : end + 4])
+                and (
+                    any(t.lower_ in describing for t in doc[end + 1 : end + 4])
+                    or any(t.lower_ in _RELATIVE for t in doc[end + 2 : end + 6])
+                )
             )
         )
     )
