@@ -164,8 +164,9 @@ def _needs(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
     if not blocks:
         yield Hit("D", details=details)
         return
-    if _assessed(view, blocks, check) or _describes_needs(view, blocks, check):
+    if _assessed(view, blocks, check):
         return
+    # Without an assessment, every "no needs" is unsupported, whatever else D says ("a health care package").
     for block, sentence in _sentences(view, blocks):
         if _says_none(sentence, check) or check.not_assessed.in_text(sentence):
             yield span_hit("D", block, sentence, details=details)
