@@ -16,6 +16,14 @@ from spacy.language import Language
 from spacy.lookups import Table
 from spacy.tokens import Doc
 
+_EMOTICON_MARKS = frozenset("()[]:;=<>^_@*|/\\")
+
+
+def _is_emoticon(written: str) -> bool:
+    """One of spaCy's emoticon exceptions (":)", "):", "(-:", ":P"): it starts with a mark, not a letter or quote."""
+    return not written[:1].isalnum() and written[:1] not in "'’" and any(char in _EMOTICON_MARKS for char in written)
+
+
 MODEL_VARIABLE = "EHCP_QA_SPACY_MODEL"
 
 
@@ -65,6 +73,10 @@ def get_nlp() -> Language:
         nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
         nlp.initialize()
     nlp.add_pipe("ehcp_lowercase_lemma", last=True)
+    # Emoticons are no use in a plan and split wrongly: "(CVI): his eyes ..." must end the bracket, then the colon.
+    nlp.tokenizer.rules = {
+        written: tokens for written, tokens in nlp.tokenizer.rules.items() if not _is_emoticon(written)
+    }
     for written in ("N/A.", "n/a.", "N/a."):
         # spaCy keeps a capital letter and a full stop together as an initial ("A."): "N/A." ends a sentence.
         nlp.tokenizer.add_special_case(written, [{"ORTH": part} for part in (*written[:-1].partition("/"), ".")])

@@ -14,6 +14,13 @@ def test_one_pipeline_per_process_without_a_trained_model() -> None:
     assert "sentencizer" in nlp.pipe_names and "lemmatizer" in nlp.pipe_names
 
 
+@pytest.mark.parametrize(
+    ("text", "tokens"), [("delay (GDD): he", ["(", "GDD", ")", ":"]), ("N/A.", ["N", "/", "A", "."])]
+)
+def test_brackets_and_colons_are_not_read_as_emoticons(text: str, tokens: list[str]) -> None:
+    assert all(token in [t.text for t in get_nlp()(text)] for token in tokens)
+
+
 @pytest.mark.parametrize("text", ["Sam improves.", "Improving reading", "Sam improved", "to improve"])
 def test_lemma_phrases_match_every_form_and_case(text: str) -> None:
     assert PhraseList.build("test", ["~improve"]).in_text(get_nlp()(text))

@@ -46,7 +46,7 @@ from ehcp_qa.nlp import is_known_word
 
 _GLOSS_OPEN = ("(", "[", "-", "–", "—", ":", ";")
 # "a gastrostomy, a small tube that goes into her stomach", "valproate, which controls his seizures"
-_APPOSITIVE = frozenset({"a", "an", "which"})
+_APPOSITIVE = frozenset({"a", "an", "which", "where"})
 _RELATIVE = frozenset({"that", "which", "who"})  # ", plastic splints that fit inside his shoes": what it is
 _GLOSS_CLOSE = (")", "]")
 _EXPLAINING_OPENERS = ("(", "[", ",", "–", "—")
