@@ -54,7 +54,7 @@ _CLAUSE_JOINERS = frozenset({"and", "but", "while", "whereas", "although"})
 # A clause opening with these carries on about the term before ("epilepsy, and her seizures come when ...").
 _POINTING = frozenset({"this", "these", "it", "that"})
 _POINTING_WITHIN = 4
-_WHEN_WORDS = 5
+_WHEN_WORDS = 10
 _REFERRING = frozenset({"this", "these", "it", "its", "they", "their", "his", "her", "which", "so"})
 _JOINERS = {"'s", "’s", "-"}  # inside a name: "Tourette's", "Pallister-Killian"
 _WORD = re.compile(r"[a-z]+")
