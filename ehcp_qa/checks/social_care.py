@@ -150,9 +150,9 @@ def _found_no_needs(view: PlanView, blocks: list[Block], check: SocialCareCheck)
     if not _assessed(view, blocks, check):
         return False
     verdicts = [
-        _says_none(sentence, check)
+        none
         for _, sentence in _sentences(view, blocks)
-        if _says_none(sentence, check) or _states_a_need(sentence, check)
+        if (none := _says_none(sentence, check)) or _states_a_need(sentence, check)
     ]
     return bool(verdicts) and verdicts[-1]
 
