@@ -6,10 +6,13 @@
              each sentence saying so is reported. An assessment dated `stale_after_years` or more before the
              latest advice in K is history, not a current assessment.
   provision  while D describes needs, or shows no assessment behind "no needs": each H sentence only
-             promising provision ("to be confirmed", "once he turns 18") is reported, and, where H sets out no
-             provision at all, each saying "none"; but H1 (section 2 of the 1970 Act: disabled children) may say
-             "not applicable" with a reason in `h1_not_due` ("she is a young carer, not a disabled child", "he is
-             over 18"). Signs of involvement elsewhere, such as looked after or short breaks, are named
+             promising provision ("to be confirmed", "once he turns 18") is reported, and each H2 sentence with
+             no amount that leaves help out (`leaves_out`: "overnight breaks are not included"), and, where H sets
+             out no provision at all, each saying "none". Where D shows no assessment and describes no needs,
+             every H sentence with no amount is reported ("No change.", "She will carry on supporting the
+             family"). H1 (section 2 of the 1970 Act: disabled children) may say "not applicable" with a reason
+             in `h1_not_due` ("she is a young carer, not a disabled child", "he is over 18"). Signs of involvement
+             elsewhere, such as looked after or short breaks, are named
   advice     K lists no social care advice (a "not known to this service" reply is not advice)
 Signs of involvement found anywhere in the plan are named in the finding ({signals}).
 """
@@ -48,6 +51,8 @@ class SocialCareCheck:
     pending: PhraseList  # H provision not there yet: "to be confirmed", "awaiting funding panel"
     stale_after_years: int  # 0: any assessment counts, however old
     h1_not_due: PhraseList  # why section 2 of the 1970 Act does not apply: "young carer", "over 18"
+    leaves_out: PhraseList  # H names help it does not give: "not included", "no day support"
+    conditions: PhraseList  # a "not" after these is a condition, not help left out: "if things do not improve"
 
 
 def compile_social_care(params: Params, setup: Setup) -> SocialCareCheck:
@@ -68,6 +73,8 @@ def compile_social_care(params: Params, setup: Setup) -> SocialCareCheck:
         pending=PhraseList.build("pending", params.strings("pending", ())),
         stale_after_years=params.integer("stale_after_years", 0, minimum=0),
         h1_not_due=PhraseList.build("h1_not_due", params.strings("h1_not_due", ())),
+        leaves_out=PhraseList.build("leaves_out", params.strings("leaves_out", ())),
+        conditions=PhraseList.build("conditions", params.strings("conditions", ())),
     )
 
 
@@ -157,6 +164,21 @@ def _found_no_needs(view: PlanView, blocks: list[Block], check: SocialCareCheck)
     return bool(verdicts) and verdicts[-1]
 
 
+def _unfounded(view: PlanView, blocks: list[Block], check: SocialCareCheck) -> bool:
+    """D gives section H nothing to stand on: it is empty, or shows no assessment and describes no needs."""
+    return not blocks or not (_assessed(view, blocks, check) or _describes_needs(view, blocks, check))
+
+
+def _leaves_out(sentence: Span, check: SocialCareCheck) -> bool:
+    """An H sentence naming help it does not give ("Overnight breaks are not included", "so no day support is
+    included"), rather than a condition ("if things do not improve")."""
+    conditions = check.conditions.find(sentence)
+    return any(
+        not any(0 <= left_out.start - condition.end <= NEGATION_REACH for condition in conditions)
+        for left_out in check.leaves_out.find(sentence)
+    )
+
+
 def _needs(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
     section = view.plan.section("D")
     blocks = _content(section)
@@ -181,6 +203,10 @@ def _provision(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
     if _found_no_needs(view, d_blocks, check):
         return  # no provision is due
     details = {"signals": _signals(view, check)}
+    # Without an assessment, whatever H says short of set-out provision ("No change.", "Not assessed.", "She will
+    # carry on supporting the family") rests on nothing. With one, H2 may not leave found needs out ("not
+    # included because ..."); H1 may, since section 2 of the 1970 Act covers disabled children only.
+    unfounded = _unfounded(view, d_blocks, check)
     nothing = all(_says_none(sentence, check) for _, blocks in content for _, sentence in _sentences(view, blocks))
     for section, blocks in content:
         if not blocks and nothing:
@@ -188,7 +214,12 @@ def _provision(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
         for block, sentence in _sentences(view, blocks):
             if section.id == "H1" and check.h1_not_due.in_text(sentence):
                 continue
-            if (nothing and _says_none(sentence, check)) or check.pending.in_text(sentence):
+            if (
+                (nothing and _says_none(sentence, check))
+                or check.pending.in_text(sentence)
+                or (unfounded and not has_amount(sentence))
+                or (section.id != "H1" and not has_amount(sentence) and _leaves_out(sentence, check))
+            ):
                 yield span_hit(section.id, block, sentence, details=details)
 
 
