@@ -51,9 +51,17 @@ def test_a_hedge_does_not_give_provision_an_amount() -> None:
     assert found == ["PRV001", "PRV006", "PRV007"]
 
 
-def test_a_vague_frequency_cell_is_reported_once_by_the_rule_that_names_it() -> None:
+def test_a_vague_frequency_cell_is_named_and_gives_its_row_no_frequency() -> None:
+    # Two faults: the cell's woolly words, and an item that therefore says nowhere how often it happens.
     plan = build_plan(
         {"sections": {"F": []}, "rows": [{"F": ["Counselling sessions.", "As appropriate", "Counsellor"]}]}
     )
     found = [(f.rule, f.evidence) for f in run_checks(plan, RULES) if f.category == "provision-vague"]
-    assert found == [("PRV001", "As appropriate")]
+    assert found == [("PRV006", "Counselling sessions."), ("PRV001", "As appropriate")]
+
+
+def test_a_row_with_a_specific_frequency_cell_passes() -> None:
+    plan = build_plan(
+        {"sections": {"F": []}, "rows": [{"F": ["Counselling sessions.", "Weekly for 45 minutes", "Counsellor"]}]}
+    )
+    assert [f for f in run_checks(plan, RULES) if f.category == "provision-vague"] == []

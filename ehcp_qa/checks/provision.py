@@ -6,9 +6,10 @@ something delivered (`provision_words`: sessions, programme, therapy, support...
 ("support plan", "Learning Support Base"), and does not say there is none (`no_provision`). A table row's
 Frequency and Who cells, a lead-in line above a list, and a next sentence that refers back (`continued_by`: "They
 last 20 minutes.") count as part of the statement; each sentence of a paragraph is its own statement. A
-statement whose row or lead-in has a vague word from `vague_words` ("As appropriate" in its Frequency cell) is left
-to the lexicon rules, which name the words at fault; a vague word in the statement itself does not give it an
-amount ("Mentoring as appropriate.").
+row cell or lead-in with a vague word from `vague_words` ("As appropriate" in its Frequency cell) gives the
+statement nothing: the lexicon rules name the vague words, and the statement is still tested without them
+("Mentoring." beside "As needed" has no frequency). A vague word in the statement itself does not give it an amount
+("Mentoring as appropriate.").
 
 `require: frequency` reports a statement with none of `quantities`; `require: who` one with none of `roles`.
 """
@@ -75,8 +76,8 @@ def run_provision(view: PlanView, sections: tuple[str, ...], check: ProvisionChe
             for at, sentence in enumerate(sentences):
                 # The next sentence may finish this one's provision ("They last 20 minutes, twice a week.").
                 following = [s for s in sentences[at + 1 : at + 2] if _continues(s, check)]
-                near = [*context, sentence, *following]
-                if not _names_provision(sentence, check) or any(check.vague_words.in_text(doc) for doc in context):
+                near = [*(doc for doc in context if not check.vague_words.in_text(doc)), sentence, *following]
+                if not _names_provision(sentence, check):
                     continue
                 if not any(check.required_words.in_text(doc) for doc in near):
                     yield span_hit(section.id, unit.block, sentence)
