@@ -43,7 +43,7 @@ class SocialCareCheck:
     advice_words: PhraseList  # a K entry that is social care advice
     no_advice_words: PhraseList  # "not known to this service", "not received"
     not_advice_words: PhraseList  # a K entry naming social care that is not its advice ("views recorded by")
-    negations: PhraseList  # a need word after these is not a need ("did not want short breaks")
+    negations: PhraseList  # a need word just after these is not a need ("did not want short breaks")
     not_needs: PhraseList  # need words that name something else ("needs assessment", "special educational needs")
     not_assessed: PhraseList  # an assessment that did not happen ("a social care assessment was not requested")
     refers_elsewhere: PhraseList  # "Please see the assessment on file", "As per the child in need plan"
@@ -52,7 +52,7 @@ class SocialCareCheck:
     stale_after_years: int  # 0: any assessment counts, however old
     h1_not_due: PhraseList  # why section 2 of the 1970 Act does not apply: "young carer", "over 18"
     leaves_out: PhraseList  # H names help it does not give: "not included", "no day support"
-    conditions: PhraseList  # a "not" after these is a condition, not help left out: "if things do not improve"
+    conditions: PhraseList  # what follows these is a condition, not a need or help left out: "if things do not improve"
 
 
 def compile_social_care(params: Params, setup: Setup) -> SocialCareCheck:
@@ -111,12 +111,19 @@ def _states_a_need(sentence: Span, check: SocialCareCheck) -> bool:
     if _says_none(sentence, check):
         return False
     negations = check.negations.find(sentence)
+    conditions = check.conditions.find(sentence)
     other_things = check.not_needs.find(sentence)
     return any(
         not covered(need, other_things)
         and not any(0 <= need.start - negation.end <= NEGATION_REACH for negation in negations)
+        and not _after(need, conditions)
         for need in check.need_words.find(sentence)
     )
+
+
+def _after(span: Span, conditions: list[Span]) -> bool:
+    """The span sits in a condition ("If the family need help, ..."): it states nothing that is so now."""
+    return any(condition.end <= span.start for condition in conditions)
 
 
 def _describes_needs(view: PlanView, blocks: list[Block], check: SocialCareCheck) -> bool:
@@ -173,10 +180,7 @@ def _leaves_out(sentence: Span, check: SocialCareCheck) -> bool:
     """An H sentence naming help it does not give ("Overnight breaks are not included", "so no day support is
     included"), rather than a condition ("if things do not improve")."""
     conditions = check.conditions.find(sentence)
-    return any(
-        not any(0 <= left_out.start - condition.end <= NEGATION_REACH for condition in conditions)
-        for left_out in check.leaves_out.find(sentence)
-    )
+    return any(not _after(left_out, conditions) for left_out in check.leaves_out.find(sentence))
 
 
 def _needs(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
