@@ -3,7 +3,8 @@
 CoP 9.69: provision "must be detailed and specific and should normally be quantified, for example, in terms of
 the type, hours and frequency of support and level of expertise". A statement is tested only when it names
 something delivered (`provision_words`: sessions, programme, therapy, support...) outside `not_provision` phrases
-("support plan", "Learning Support Base"), and does not say there is none (`no_provision`). A table row's
+("support plan", "Learning Support Base"), or is a bare item of at most `bare_item_words` words outside a table
+("Coloured overlays."), and does not say there is none (`no_provision`). A table row's
 Frequency and Who cells, a lead-in line above a list, and a next sentence that refers back (`continued_by`: "They
 last 20 minutes.") count as part of the statement; each sentence of a paragraph is its own statement. A
 row cell or lead-in with a vague word from `vague_words` ("As appropriate" in its Frequency cell) gives the
@@ -24,6 +25,7 @@ from spacy.tokens import Doc, Span
 from ehcp_qa.checks.base import CheckType, Hit, Params, PlanView, Setup, span_hit
 from ehcp_qa.checks.phrases import PhraseList, covered
 from ehcp_qa.checks.units import table_rows, units
+from ehcp_qa.model import Block
 
 REQUIREMENTS = ("frequency", "who")
 
@@ -37,6 +39,8 @@ class ProvisionCheck:
     vague_words: PhraseList
     required_words: PhraseList  # quantities or roles
     continued_by: PhraseList  # how a next sentence that finishes this one starts ("They", "Each session")
+    bare_item_words: int  # a list item or sentence this short is provision by itself ("Coloured overlays.")
+    clause_words: PhraseList  # ... unless it is a statement ("This section is complete.")
 
 
 def compile_provision(params: Params, setup: Setup) -> ProvisionCheck:
@@ -48,6 +52,8 @@ def compile_provision(params: Params, setup: Setup) -> ProvisionCheck:
         no_provision=PhraseList.build("no_provision", params.strings("no_provision", ())),
         vague_words=PhraseList.build("vague_words", params.strings("vague_words", ())),
         continued_by=PhraseList.build("continued_by", params.strings("continued_by", ())),
+        bare_item_words=params.integer("bare_item_words", 0, minimum=0),
+        clause_words=PhraseList.build("clause_words", params.strings("clause_words", ())),
         required_words=PhraseList.build(
             "quantities" if require == "frequency" else "roles",
             params.strings("quantities" if require == "frequency" else "roles"),
@@ -60,6 +66,16 @@ def _names_provision(doc: Doc | Span, check: ProvisionCheck) -> bool:
         return False
     excluded = check.not_provision.find(doc)
     return any(not covered(span, excluded) for span in check.provision_words.find(doc))
+
+
+def _is_bare_item(sentence: Span, block: Block, check: ProvisionCheck) -> bool:
+    """A short item outside a table ("Coloured overlays.", "Orthotics as advised."): in section F or G it can
+    only be provision. Table cells are left out: a row's other cells name who and how often, not provision. A
+    short statement ("This section is complete.") is not an item."""
+    words = sum(1 for token in sentence if token.is_alpha)
+    if block.kind == "table_cell" or check.no_provision.in_text(sentence) or check.clause_words.in_text(sentence):
+        return False
+    return 0 < words <= check.bare_item_words
 
 
 def _continues(sentence: Span, check: ProvisionCheck) -> bool:
@@ -77,7 +93,7 @@ def run_provision(view: PlanView, sections: tuple[str, ...], check: ProvisionChe
                 # The next sentence may finish this one's provision ("They last 20 minutes, twice a week.").
                 following = [s for s in sentences[at + 1 : at + 2] if _continues(s, check)]
                 near = [*(doc for doc in context if not check.vague_words.in_text(doc)), sentence, *following]
-                if not _names_provision(sentence, check):
+                if not (_names_provision(sentence, check) or _is_bare_item(sentence, unit.block, check)):
                     continue
                 if not any(check.required_words.in_text(doc) for doc in near):
                     yield span_hit(section.id, unit.block, sentence)
