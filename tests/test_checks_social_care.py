@@ -68,6 +68,23 @@ def test_h_without_an_amount_resting_on_an_unassessed_d_is_reported() -> None:
     ]
 
 
+def test_every_sentence_of_a_d_without_assessment_or_needs_is_reported_but_not_an_amendment_note() -> None:
+    d = [
+        "Reviewed 3 March 2025 – no change",
+        "Social care did not come to the planning meeting.",
+        "Kai lives with his mum.",
+    ]
+    assert [f[2] for f in social_care(D=d) if f[0] == "SOC001"] == d[1:]
+
+
+def test_a_none_that_was_not_assessed_is_no_finding_of_none() -> None:
+    d = (
+        "A social worker assessed Ben in May 2025 and found that he needs help to dress. "
+        "Needs at night were not part of the assessment and are recorded as none."
+    )
+    assert [f[1] for f in social_care(D=[d], H1=["None."], H2=["None."]) if f[0] == "SOC002"] == ["H1", "H2"]
+
+
 def test_h2_leaving_a_found_need_out_is_reported_but_not_a_condition() -> None:
     d = "A carer's assessment found that Ren needs breaks from caring for his sister."
     h2 = [

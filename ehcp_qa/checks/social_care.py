@@ -3,12 +3,15 @@
 `test` picks what a rule reports:
   needs      D is missing or empty, or says there are no needs ("N/A", "not known to social care") or only points
              elsewhere ("please see the assessment on file"), with no sign that social care assessed the child;
-             each sentence saying so is reported. An assessment dated `stale_after_years` or more before the
-             latest advice in K is history, not a current assessment.
+             each sentence saying so is reported, and every sentence of a D that describes no needs either. An
+             assessment dated `stale_after_years` or more before the latest advice in K is history, not a
+             current assessment.
   provision  while D describes needs, or shows no assessment behind "no needs": each H sentence only
              promising provision ("to be confirmed", "once he turns 18") is reported, and each H2 sentence with
-             no amount that leaves help out (`leaves_out`: "overnight breaks are not included"), and, where H sets
-             out no provision at all, each saying "none". Where D shows no assessment and describes no needs,
+             no amount that leaves help out (`leaves_out`: "overnight breaks are not included") or hands it to
+             someone else ("will be provided by his family"), and, where H sets out no provision at all, each
+             saying "none". A "none" in D that was not assessed ("needs at night were not assessed and are
+             recorded as none") is no finding of "none". Where D shows no assessment and describes no needs,
              every H sentence with no amount is reported ("No change.", "She will carry on supporting the
              family"). H1 (section 2 of the 1970 Act: disabled children) may say "not applicable" with a reason
              in `h1_not_due` ("she is a young carer, not a disabled child", "he is over 18"). Signs of involvement
@@ -31,6 +34,7 @@ from ehcp_qa.model import Block, Section
 
 TESTS = ("needs", "provision", "advice")
 NEGATION_REACH = 4  # words between "not" and the need it negates ("did not want any short breaks")
+BARE_NONE_WORDS = 2  # "None.", "Not applicable.": no more than a reply to the heading
 
 
 @dataclass(frozen=True)
@@ -163,10 +167,12 @@ def _found_no_needs(view: PlanView, blocks: list[Block], check: SocialCareCheck)
     family already gives), not a need, and not silence ("he cares for his father 25 hours a week")."""
     if not _assessed(view, blocks, check):
         return False
+    # "Needs at night were not assessed and are recorded as none" is no finding of "none".
     verdicts = [
         none
         for _, sentence in _sentences(view, blocks)
-        if (none := _says_none(sentence, check)) or _states_a_need(sentence, check)
+        if (none := _says_none(sentence, check) and not check.not_assessed.in_text(sentence))
+        or _states_a_need(sentence, check)
     ]
     return bool(verdicts) and verdicts[-1]
 
@@ -183,6 +189,14 @@ def _leaves_out(sentence: Span, check: SocialCareCheck) -> bool:
     return any(not _after(left_out, conditions) for left_out in check.leaves_out.find(sentence))
 
 
+def _short_of_needs(sentence: Span, check: SocialCareCheck) -> bool:
+    """An H2 sentence, beside needs found in D, that gives no help of its own: it leaves help out, hands a need to
+    someone else ("will be provided by his family") or points elsewhere ("may be available through the Local
+    Offer"). A bare "None." may stand beside provision in H1."""
+    words = sum(1 for token in sentence if token.is_alpha)
+    return _leaves_out(sentence, check) or (words > BARE_NONE_WORDS and _says_none(sentence, check))
+
+
 def _needs(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
     section = view.plan.section("D")
     blocks = _content(section)
@@ -190,11 +204,14 @@ def _needs(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
     if not blocks:
         yield Hit("D", details=details)
         return
-    if _assessed(view, blocks, check):
+    assessed = _assessed(view, blocks, check)
+    unfounded = not (assessed or _describes_needs(view, blocks, check))
+    if assessed:
         return
-    # Without an assessment, every "no needs" is unsupported, whatever else D says ("a health care package").
+    # Without an assessment, every "no needs" is unsupported, whatever else D says ("a health care package"), and
+    # a D that describes no needs either has nothing in it that does D's job.
     for block, sentence in _sentences(view, blocks):
-        if _says_none(sentence, check) or check.not_assessed.in_text(sentence):
+        if unfounded or _says_none(sentence, check) or check.not_assessed.in_text(sentence):
             yield span_hit("D", block, sentence, details=details)
 
 
@@ -222,7 +239,7 @@ def _provision(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
                 (nothing and _says_none(sentence, check))
                 or check.pending.in_text(sentence)
                 or (unfounded and not has_amount(sentence))
-                or (section.id != "H1" and not has_amount(sentence) and _leaves_out(sentence, check))
+                or (section.id != "H1" and not has_amount(sentence) and _short_of_needs(sentence, check))
             ):
                 yield span_hit(section.id, block, sentence, details=details)
 

@@ -17,7 +17,8 @@ from ehcp_qa.model import Block, Section
 # on its own history, not provision, an outcome or a statement of needs.
 _AMENDMENT_NOTE = re.compile(
     r"^\s*(?:no changes?|unchanged|amended|updated|added|removed|deleted)\b[^.]{0,80}\b(?:annual review|amendment|"
-    r"amended plan|review meeting)\b[^.]{0,40}\.?\s*$",
+    r"amended plan|review meeting)\b[^.]{0,40}\.?\s*$"
+    r"|^\s*(?:reviewed|checked|updated)\b[^.]{0,40}[–—-]\s*(?:no changes?|unchanged)\.?\s*$",
     re.IGNORECASE,
 )
 LABEL_MAX_WORDS = 8  # "Communication and interaction", "Outcome 1", "Weekly": labels, not statements
