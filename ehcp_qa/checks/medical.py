@@ -55,7 +55,8 @@ _CLAUSE_JOINERS = frozenset({"and", "but", "while", "whereas", "although"})
 _POINTING = frozenset({"this", "these", "it", "that"})
 _POINTING_WITHIN = 4
 _WHEN_WORDS = 10
-_REFERRING = frozenset({"this", "these", "it", "its", "they", "their", "his", "her", "which", "so"})
+# A clause starting so refers back to the term before it ("...; for him it means", "...; this makes").
+_REFERRING = frozenset({"this", "these", "it", "its", "they", "their", "his", "her", "which", "so", "for"})
 _JOINERS = {"'s", "’s", "-"}  # inside a name: "Tourette's", "Pallister-Killian"
 _WORD = re.compile(r"[a-z]+")
 
@@ -247,7 +248,8 @@ def _gloss_span(doc: Doc, mention: Span, same_term: Sequence[Span], describing: 
             )
         )
     )
-    end = _past_when(doc, end)
+    if not appositive:
+        end = _past_when(doc, end)
     gloss = gloss_after(doc, end, (",",) if appositive else _GLOSS_OPEN, _GLOSS_CLOSE)
     if gloss is None or any(other.start < gloss.end and gloss.start < other.end for other in same_term):
         return None
@@ -256,12 +258,14 @@ def _gloss_span(doc: Doc, mention: Span, same_term: Sequence[Span], describing: 
 
 def _past_when(doc: Doc, end: int) -> int:
     """Past a few words of time or place between a term and its gloss ("autism in 2022: he takes words
-    literally", "grommets fitted in 2017 – tiny tubes ...", "glue ear last winter (fluid behind the eardrum)"): up
-    to the dash, colon or bracket, if no punctuation comes first."""
-    for i in range(end, min(end + _WHEN_WORDS, len(doc))):
+    literally", "grommets fitted in 2017 – tiny tubes ...", "glue ear last winter (fluid behind the eardrum)",
+    "anxiety, diagnosed in 2024: her heart races"): up to the dash, colon or bracket, if no other punctuation
+    comes first."""
+    start = end + 1 if end < len(doc) and doc[end].text == "," else end
+    for i in range(start, min(start + _WHEN_WORDS, len(doc))):
         if doc[i].text in (":", "–", "—", "("):
-            return i if i > end else end
-        if doc[i].is_punct:
+            return i if i > start else end
+        if doc[i].is_punct and doc[i].text not in _JOINERS:
             break
     return end
 
@@ -272,9 +276,11 @@ def _gloss(doc: Doc, mention: Span, same_term: Sequence[Span], check: MedicalChe
     if gloss is None or sum(not token.is_punct for token in gloss) < check.gloss_min_words:
         return False
     first = next((token.i for token in gloss if not token.is_punct), gloss.start)
-    # Another term between this one and the gloss (not another name for it), or at its start, is what the gloss
-    # explains.
+    # Another term between this one and the gloss (not another name for it, nor its kind: "epilepsy with
+    # tonic-clonic seizures – he falls ..."), or at its start, is what the gloss explains.
     names = {span.start for span in same_term}
+    if mention.end + 1 < len(doc) and doc[mention.end].lower_ == "with":
+        names.add(mention.end + 1)
     return not any(
         span.start == first or (mention.end <= span.start < gloss.start and span.start not in names)
         for span in _term_like(doc, check)
