@@ -34,6 +34,7 @@ from ehcp_qa.model import Block, Section
 
 TESTS = ("needs", "provision", "advice")
 NEGATION_REACH = 4  # words between "not" and the need it negates ("did not want any short breaks")
+ASSESSMENT_REACH = 4  # words between an assessment and what says it did not happen ("not part of the assessment")
 BARE_NONE_WORDS = 2  # "None.", "Not applicable.": no more than a reply to the heading
 
 
@@ -162,17 +163,27 @@ def _assessed(view: PlanView, blocks: list[Block], check: SocialCareCheck) -> bo
     )
 
 
+def _unassessed(sentence: Span, check: SocialCareCheck) -> bool:
+    """The sentence names an assessment that did not happen or did not cover this ("not part of the assessment"),
+    the two within a few words of each other (not "assessed him ... his parents did not ask for help")."""
+    denials = check.not_assessed.find(sentence)
+    return any(
+        abs(assessment.start - denial.end) <= ASSESSMENT_REACH or abs(denial.start - assessment.end) <= ASSESSMENT_REACH
+        for assessment in check.assessed_words.find(sentence)
+        for denial in denials
+    )
+
+
 def _found_no_needs(view: PlanView, blocks: list[Block], check: SocialCareCheck) -> bool:
     """D says an assessment found no needs: its last word on needs is "none" (a conclusion after the help the
     family already gives), not a need, and not silence ("he cares for his father 25 hours a week")."""
     if not _assessed(view, blocks, check):
         return False
-    # "Needs at night were not assessed and are recorded as none" is no finding of "none".
+    # "Needs at night were not part of the assessment and are recorded as none" is no finding of "none".
     verdicts = [
         none
         for _, sentence in _sentences(view, blocks)
-        if (none := _says_none(sentence, check) and not check.not_assessed.in_text(sentence))
-        or _states_a_need(sentence, check)
+        if (none := _says_none(sentence, check) and not _unassessed(sentence, check)) or _states_a_need(sentence, check)
     ]
     return bool(verdicts) and verdicts[-1]
 
