@@ -215,10 +215,9 @@ def _needs(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
     if not blocks:
         yield Hit("D", details=details)
         return
-    assessed = _assessed(view, blocks, check)
-    unfounded = not (assessed or _describes_needs(view, blocks, check))
-    if assessed:
+    if _assessed(view, blocks, check):
         return
+    unfounded = _unfounded(view, blocks, check)
     # Without an assessment, every "no needs" is unsupported, whatever else D says ("a health care package"), and
     # a D that describes no needs either has nothing in it that does D's job.
     for block, sentence in _sentences(view, blocks):
