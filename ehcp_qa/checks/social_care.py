@@ -248,8 +248,10 @@ def _provision(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
             if (
                 (nothing and _says_none(sentence, check))
                 or check.pending.in_text(sentence)
-                or (unfounded and not has_amount(sentence))
-                or (section.id != "H1" and not has_amount(sentence) and _short_of_needs(sentence, check))
+                or (
+                    not has_amount(sentence)
+                    and (unfounded or (section.id != "H1" and _short_of_needs(sentence, check)))
+                )
             ):
                 yield span_hit(section.id, block, sentence, details=details)
 
