@@ -160,8 +160,11 @@ def match_heading(block: Block, vocabulary: Vocabulary) -> HeadingMatch | None:
     leading = _LEADING_SECTION.match(text)
     if leading:
         rest = leading.group("rest")
-        # "Section F will be reviewed..." is a sentence about a section, not its heading.
-        if _SEPARATOR.match(rest) or _title_section(rest, vocabulary) or _looks_like_heading(block):
+        # "Section F will be reviewed..." or "Section C sets out his health needs." is a sentence about a
+        # section, not its heading, even when it holds a title's words.
+        title = _title_section(rest, vocabulary)
+        about_section = rest.strip()[:1].islower() and rest.rstrip().endswith(".")
+        if _SEPARATOR.match(rest) or (title and not (title[1] and about_section)) or _looks_like_heading(block):
             return HeadingMatch(ids=_section_ids(*leading.groups()[:2]), title=text, by_letter=True)
         return None
     if not _looks_like_heading(block):
