@@ -85,7 +85,7 @@ def test_heading_layouts(heading: str, expected: str) -> None:
     [
         "Section F will be reviewed at the annual review.",
         "Section C sets out his health needs.",
-        "Section D has not been completed, so there are no social care needs recorded for her special educational needs.",
+        "Section D has not been completed, so no social care needs are recorded for her special educational needs.",
         "The provision in section F is agreed by the school.",
         "Ava likes to talk about her health needs and her new glasses.",
         "My health is good most of the time.",
