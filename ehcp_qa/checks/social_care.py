@@ -13,9 +13,9 @@
              saying "none". A "none" in D that was not assessed ("needs at night were not assessed and are
              recorded as none") is no finding of "none". Where D shows no assessment and describes no needs,
              every H sentence with no amount is reported ("No change.", "She will carry on supporting the
-             family"). H1 (section 2 of the 1970 Act: disabled children) may say "not applicable" with a reason
-             in `h1_not_due` ("she is a young carer, not a disabled child", "he is over 18"). Signs of involvement
-             elsewhere, such as looked after or short breaks, are named
+             family"). H1 (section 2 of the 1970 Act: disabled children) may say a bare "None." beside H2's
+             provision, or "not applicable" for a reason in `h1_not_due` ("she is a young carer, not a disabled
+             child", "he is over 18"); any other reason ("as she lives with her aunt") is reported like H2's.
   advice     K lists no social care advice (a "not known to this service" reply is not advice)
 Signs of involvement found anywhere in the plan are named in the finding ({signals}).
 """
@@ -235,8 +235,8 @@ def _provision(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
         return  # no provision is due
     details = {"signals": _signals(view, check)}
     # Without an assessment, whatever H says short of set-out provision ("No change.", "Not assessed.", "She will
-    # carry on supporting the family") rests on nothing. With one, H2 may not leave found needs out ("not
-    # included because ..."); H1 may, since section 2 of the 1970 Act covers disabled children only.
+    # carry on supporting the family") rests on nothing. With one, H may not leave found needs out ("not included
+    # because ..."), unless section 2 of the 1970 Act does not reach this child (H1, `h1_not_due`).
     unfounded = _unfounded(view, d_blocks, check)
     nothing = all(_says_none(sentence, check) for _, blocks in content for _, sentence in _sentences(view, blocks))
     for section, blocks in content:
@@ -248,10 +248,7 @@ def _provision(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
             if (
                 (nothing and _says_none(sentence, check))
                 or check.pending.in_text(sentence)
-                or (
-                    not has_amount(sentence)
-                    and (unfounded or (section.id != "H1" and _short_of_needs(sentence, check)))
-                )
+                or (not has_amount(sentence) and (unfounded or _short_of_needs(sentence, check)))
             ):
                 yield span_hit(section.id, block, sentence, details=details)
 
