@@ -203,7 +203,10 @@ def _leaves_out(sentence: Span, check: SocialCareCheck) -> bool:
 def _short_of_needs(sentence: Span, check: SocialCareCheck) -> bool:
     """An H2 sentence, beside needs found in D, that gives no help of its own: it leaves help out, hands a need to
     someone else ("will be provided by his family") or points elsewhere ("may be available through the Local
-    Offer"). A bare "None." may stand beside provision in H1."""
+    Offer"). A bare "None." may stand beside provision in H1, and an assessment's finding ("a carer's assessment
+    found that the help above meets their needs") is a reason, not a gap."""
+    if check.assessed_words.in_text(sentence) and not check.not_assessed.in_text(sentence):
+        return False
     words = sum(1 for token in sentence if token.is_alpha)
     return _leaves_out(sentence, check) or (words > BARE_NONE_WORDS and _says_none(sentence, check))
 
