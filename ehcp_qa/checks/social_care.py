@@ -154,13 +154,17 @@ def _assessed(view: PlanView, blocks: list[Block], check: SocialCareCheck) -> bo
     pointed to."""
     advice_year = _advice_year(view)
     return any(
-        check.assessed_words.in_text(sentence)
-        and not check.not_assessed.in_text(sentence)
+        _reports_assessment(sentence, check)
         and not check.refers_elsewhere.in_text(sentence)
         and not check.placeholders.in_text(sentence)
         and _current(sentence, advice_year, check)
         for _, sentence in _sentences(view, blocks)
     )
+
+
+def _reports_assessment(sentence: Span, check: SocialCareCheck) -> bool:
+    """The sentence names an assessment and nothing that says it did not happen ("was requested", "not needed")."""
+    return check.assessed_words.in_text(sentence) and not check.not_assessed.in_text(sentence)
 
 
 def _unassessed(sentence: Span, check: SocialCareCheck) -> bool:
@@ -205,7 +209,7 @@ def _short_of_needs(sentence: Span, check: SocialCareCheck) -> bool:
     someone else ("will be provided by his family") or points elsewhere ("may be available through the Local
     Offer"). A bare "None." may stand beside provision in H1, and an assessment's finding ("a carer's assessment
     found that the help above meets their needs") is a reason, not a gap."""
-    if check.assessed_words.in_text(sentence) and not check.not_assessed.in_text(sentence):
+    if _reports_assessment(sentence, check):
         return False
     words = sum(1 for token in sentence if token.is_alpha)
     return _leaves_out(sentence, check) or (words > BARE_NONE_WORDS and _says_none(sentence, check))
