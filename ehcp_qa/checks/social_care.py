@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from ehcp_qa.checks.base import CheckType, Hit, Params, PlanView, Setup, span_hit, whole_block
 from ehcp_qa.checks.phrases import PhraseList, covered, has_amount, years
@@ -51,9 +51,12 @@ class SocialCareCheck:
     negations: PhraseList  # a need word just after these is not a need ("did not want short breaks")
     not_needs: PhraseList  # need words that name something else ("needs assessment", "special educational needs")
     not_assessed: PhraseList  # an assessment that did not happen ("a social care assessment was not requested")
+    denials: PhraseList  # "not", "never": before an assessment's finding, they deny the assessment
+    findings: PhraseList  # "found", "concluded": what follows is what the assessment found
     refers_elsewhere: PhraseList  # "Please see the assessment on file", "As per the child in need plan"
     placeholders: PhraseList  # template guidance left in: "[Insert a summary of the social care needs here]"
     pending: PhraseList  # H provision not there yet: "to be confirmed", "awaiting funding panel"
+    put_off_until: PhraseList  # after "will be arranged": "if", "once", "next": the help is settled later
     stale_after_years: int  # 0: any assessment counts, however old
     h1_not_due: PhraseList  # why section 2 of the 1970 Act does not apply: "young carer", "over 18"
     leaves_out: PhraseList  # H names help it does not give: "not included", "no day support"
@@ -73,9 +76,12 @@ def compile_social_care(params: Params, setup: Setup) -> SocialCareCheck:
         negations=PhraseList.build("negations", params.strings("negations", ())),
         not_needs=PhraseList.build("not_needs", params.strings("not_needs", ())),
         not_assessed=PhraseList.build("not_assessed", params.strings("not_assessed", ())),
+        denials=PhraseList.build("denials", params.strings("denials", ())),
+        findings=PhraseList.build("findings", params.strings("findings", ())),
         refers_elsewhere=PhraseList.build("refers_elsewhere", params.strings("refers_elsewhere", ())),
         placeholders=PhraseList.build("placeholders", params.strings("placeholders", ())),
         pending=PhraseList.build("pending", params.strings("pending", ())),
+        put_off_until=PhraseList.build("put_off_until", params.strings("put_off_until", ())),
         stale_after_years=params.integer("stale_after_years", 0, minimum=0),
         h1_not_due=PhraseList.build("h1_not_due", params.strings("h1_not_due", ())),
         leaves_out=PhraseList.build("leaves_out", params.strings("leaves_out", ())),
@@ -163,8 +169,27 @@ def _assessed(view: PlanView, blocks: list[Block], check: SocialCareCheck) -> bo
 
 
 def _reports_assessment(sentence: Span, check: SocialCareCheck) -> bool:
-    """The sentence names an assessment and nothing that says it did not happen ("was requested", "not needed")."""
-    return check.assessed_words.in_text(sentence) and not check.not_assessed.in_text(sentence)
+    """The sentence names an assessment and nothing that says it did not happen ("was requested", "not needed"), nor
+    a "not" between it and what it found ("a carer's assessment is not being pursued", but not "the assessment
+    found that he does not need help")."""
+    if check.not_assessed.in_text(sentence):
+        return False
+    denials = check.denials.find(sentence)
+    findings = check.findings.find(sentence)
+    return any(
+        not any(_denies(denial, assessment, findings) for denial in denials)
+        for assessment in check.assessed_words.find(sentence)
+    )
+
+
+def _denies(denial: Span, assessment: Span, findings: list[Span]) -> bool:
+    """Nothing between the "not" and the assessment starts the assessment's finding or another clause ("they have
+    not slept well since, and the assessment records ...")."""
+    start, end = min(denial.end, assessment.end), max(denial.start, assessment.start)
+    gap = assessment.doc[start:end]
+    return not any(token.text in ",;:" for token in gap) and not any(
+        start <= finding.start and finding.end <= end for finding in findings
+    )
 
 
 def _unassessed(sentence: Span, check: SocialCareCheck) -> bool:
@@ -255,9 +280,24 @@ def _provision(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
             if (
                 (nothing and _says_none(sentence, check))
                 or check.pending.in_text(sentence)
+                or (not has_amount(sentence) and _put_off(sentence, check))
                 or (not has_amount(sentence) and (unfounded or _short_of_needs(sentence, check)))
             ):
                 yield span_hit(section.id, block, sentence, details=details)
+
+
+def _put_off(sentence: Span, check: SocialCareCheck) -> bool:
+    """Help that will be settled later: "will be" and a participle, then a condition or a later date ("will be
+    arranged if the family ask", "will be agreed at the next review")."""
+    for will, be, done in zip(sentence, sentence[1:], sentence[2:], strict=False):
+        if will.lower_ == "will" and be.lower_ == "be" and _participle(done):
+            return check.put_off_until.in_text(sentence[done.i - sentence.start + 1 :])
+    return False
+
+
+def _participle(token: Token) -> bool:
+    """ "arranged", "given", "put": the lookup lemmatizer changes a participle, or it has a participle's ending."""
+    return token.is_alpha and (token.lower_.endswith(("ed", "en")) or token.lemma_.lower() != token.lower_)
 
 
 def _advice(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
