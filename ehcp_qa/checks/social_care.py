@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from ehcp_qa.checks.base import CheckType, Hit, Params, PlanView, Setup, span_hit, whole_block
 from ehcp_qa.checks.phrases import PhraseList, covered, has_amount, years
@@ -53,6 +53,7 @@ class SocialCareCheck:
     not_assessed: PhraseList  # an assessment that did not happen ("a social care assessment was not requested")
     denials: PhraseList  # "not", "never": before an assessment's finding, they deny the assessment
     findings: PhraseList  # "found", "concluded": what follows is what the assessment found
+    promised: PhraseList  # "will", "to be": a K entry that only promises advice ("to be sent after the panel")
     refers_elsewhere: PhraseList  # "Please see the assessment on file", "As per the child in need plan"
     placeholders: PhraseList  # template guidance left in: "[Insert a summary of the social care needs here]"
     pending: PhraseList  # H provision not there yet: "to be confirmed", "awaiting funding panel"
@@ -78,6 +79,7 @@ def compile_social_care(params: Params, setup: Setup) -> SocialCareCheck:
         not_assessed=PhraseList.build("not_assessed", params.strings("not_assessed", ())),
         denials=PhraseList.build("denials", params.strings("denials", ())),
         findings=PhraseList.build("findings", params.strings("findings", ())),
+        promised=PhraseList.build("promised", params.strings("promised", ())),
         refers_elsewhere=PhraseList.build("refers_elsewhere", params.strings("refers_elsewhere", ())),
         placeholders=PhraseList.build("placeholders", params.strings("placeholders", ())),
         pending=PhraseList.build("pending", params.strings("pending", ())),
@@ -169,16 +171,23 @@ def _assessed(view: PlanView, blocks: list[Block], check: SocialCareCheck) -> bo
 
 
 def _reports_assessment(sentence: Span, check: SocialCareCheck) -> bool:
-    """The sentence names an assessment and nothing that says it did not happen ("was requested", "not needed"), nor
-    a "not" between it and what it found ("a carer's assessment is not being pursued", but not "the assessment
-    found that he does not need help")."""
-    if check.not_assessed.in_text(sentence):
-        return False
+    """The sentence names an assessment and nothing that says it did not happen ("was requested", "not needed")."""
+    return (
+        check.assessed_words.in_text(sentence)
+        and not check.not_assessed.in_text(sentence)
+        and not _denies_assessment(sentence, check)
+    )
+
+
+def _denies_assessment(sentence: Span, check: SocialCareCheck) -> bool:
+    """Each assessment the sentence names has a "not" between it and what it found ("a carer's assessment is not
+    being pursued", "his assessment dates from 2021 and has not been updated", but not "the assessment found that
+    he does not need help")."""
     denials = check.denials.find(sentence)
     findings = check.findings.find(sentence)
-    return any(
-        not any(_denies(denial, assessment, findings) for denial in denials)
-        for assessment in check.assessed_words.find(sentence)
+    assessments = check.assessed_words.find(sentence)
+    return bool(assessments) and all(
+        any(_denies(denial, assessment, findings) for denial in denials) for assessment in assessments
     )
 
 
@@ -248,6 +257,11 @@ def _needs(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
         yield Hit("D", details=details)
         return
     if _assessed(view, blocks, check):
+        # One assessment does not cover another that was left undone ("his parents were not offered a carer's
+        # assessment").
+        for block, sentence in _sentences(view, blocks):
+            if _denies_assessment(sentence, check):
+                yield span_hit("D", block, sentence, details=details)
         return
     unfounded = _unfounded(view, blocks, check)
     # Without an assessment, every "no needs" is unsupported, whatever else D says ("a health care package"), and
@@ -309,9 +323,18 @@ def _advice(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
         for b in _content(section)
         if check.advice_words.in_text(view.doc(b)) and not check.not_advice_words.in_text(view.doc(b))
     ]
-    if any(not check.no_advice_words.in_text(view.doc(b)) for b in entries):
+    if any(not check.no_advice_words.in_text(view.doc(b)) and not _withheld(view.doc(b), check) for b in entries):
         return
     yield whole_block("K", entries[0]) if entries else Hit("K")
+
+
+def _withheld(entry: Doc, check: SocialCareCheck) -> bool:
+    """A K entry that says the advice was not given, before anything it found ("did not give consent", "his advice
+    was not ready in time", but not "assessment of May 2025: found that he does not need help"), or only promises
+    it ("to be attached to the final plan", "will send advice")."""
+    first_finding = min((finding.start for finding in check.findings.find(entry)), default=len(entry))
+    denied = any(denial.start < first_finding for denial in check.denials.find(entry))
+    return denied or check.promised.in_text(entry)
 
 
 _TESTS = {"needs": _needs, "provision": _provision, "advice": _advice}
