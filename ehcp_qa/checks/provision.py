@@ -3,8 +3,8 @@
 CoP 9.69: provision "must be detailed and specific and should normally be quantified, for example, in terms of
 the type, hours and frequency of support and level of expertise". A statement is tested only when it names
 something delivered (`provision_words`: sessions, programme, therapy, support...) outside `not_provision` phrases
-("support plan", "Learning Support Base"), or is a bare item of at most `bare_item_words` words outside a table
-("Coloured overlays."), and does not say there is none (`no_provision`). A table row's
+("support plan", "Learning Support Base"), or is a bare item of at most `bare_item_words` words (in a
+table, only a row's first cell: "Coloured overlays."), and does not say there is none (`no_provision`). A table row's
 Frequency and Who cells, a lead-in line above a list, and a next sentence that refers back (`continued_by`: "They
 last 20 minutes.") count as part of the statement; each sentence of a paragraph is its own statement. A
 row cell or lead-in with a vague word from `vague_words` ("As appropriate" in its Frequency cell) gives the
@@ -69,11 +69,11 @@ def _names_provision(doc: Doc | Span, check: ProvisionCheck) -> bool:
 
 
 def _is_bare_item(sentence: Span, block: Block, check: ProvisionCheck) -> bool:
-    """A short item outside a table ("Coloured overlays.", "Orthotics as advised."): in section F or G it can
-    only be provision. Table cells are left out: a row's other cells name who and how often, not provision. A
-    short statement ("This section is complete.") is not an item."""
+    """A short item ("Coloured overlays.", "Orthotics as advised."): in section F or G it can only be provision.
+    In a table only a row's first cell is tested: the others name who and how often, not provision. A short
+    statement ("This section is complete.") is not an item."""
     words = sum(1 for token in sentence if token.is_alpha)
-    if block.kind == "table_cell" or check.no_provision.in_text(sentence) or check.clause_words.in_text(sentence):
+    if block.location.cell or check.no_provision.in_text(sentence) or check.clause_words.in_text(sentence):
         return False
     return 0 < words <= check.bare_item_words
 
