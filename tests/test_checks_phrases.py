@@ -36,9 +36,14 @@ def test_lemma_phrases_match_every_form_and_case(text: str) -> None:
         ("in July 2026", False),
         ("on 12 May", False),
         ("aged 14", False),
+        ("once a fortnight", True),
+        ("one session a week", True),
+        ("once she leaves school", False),
+        ("a place once one becomes free", False),
+        ("if he asks for one.", False),
     ],
 )
-def test_an_amount_is_not_a_year_school_year_age_or_date(text: str, amount: bool) -> None:
+def test_an_amount_is_not_a_year_school_year_age_date_or_conjunction(text: str, amount: bool) -> None:
     assert PhraseList.build("test", ["#"]).in_text(get_nlp()(text)) is amount
 
 

@@ -55,6 +55,29 @@ _NUMBER_WORDS = frozenset(
 _NUMERIC = re.compile(r"^(?:\d+(?:[.:/]\d+)*(?:st|nd|rd|th|%|x)?|x\d+)$", re.IGNORECASE)
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _NOT_AMOUNT_BEFORE = frozenset(["year", "years", "yr", "y", "stage", "ks", "age", "aged", "nc"])
+# "once one becomes available", "if one is free", "ask for one.": "one" standing for a thing, not a count.
+_PRONOUN_ONE_AFTER = frozenset(["is", "becomes", "was", "can", "will", "has", "comes", "."])
+# "once a week", "once every half term", "once more": otherwise "once" means "as soon as" ("once she is 18").
+_ONCE_COUNTS_BEFORE = frozenset(
+    [
+        "a",
+        "an",
+        "per",
+        "every",
+        "each",
+        "in",
+        "weekly",
+        "daily",
+        "monthly",
+        "termly",
+        "fortnightly",
+        "yearly",
+        "annually",
+        "more",
+        ",",
+        ".",
+    ]
+)
 _MONTHS = frozenset(
     (
         "january",
@@ -100,6 +123,10 @@ def is_amount(token: Token) -> bool:
     doc = token.doc
     before = doc[token.i - 1].lower_ if token.i > 0 else ""
     after = doc[token.i + 1].lower_ if token.i + 1 < len(doc) else ""
+    if (token.lower_ == "one" and after in _PRONOUN_ONE_AFTER) or (
+        token.lower_ == "once" and after not in _ONCE_COUNTS_BEFORE
+    ):
+        return False
     return before not in _NOT_AMOUNT_BEFORE and before not in _MONTHS and after not in _MONTHS
 
 
