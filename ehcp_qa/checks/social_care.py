@@ -238,6 +238,12 @@ def _leaves_out(sentence: Span, check: SocialCareCheck) -> bool:
     return any(not _after(left_out, conditions) for left_out in check.leaves_out.find(sentence))
 
 
+def _leaves_help_out(sentence: Span, check: SocialCareCheck) -> bool:
+    """Beside an assessment that found no needs, "No other provision is needed" agrees with it; "Respite is not an
+    education matter and has been left out" does not."""
+    return _leaves_out(sentence, check) and not _says_none(sentence, check)
+
+
 def _short_of_needs(sentence: Span, check: SocialCareCheck) -> bool:
     """An H2 sentence, beside needs found in D, that gives no help of its own: it leaves help out, hands a need to
     someone else ("will be provided by his family") or points elsewhere ("may be available through the Local
@@ -277,14 +283,19 @@ def _provision(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
         return  # a missing section H is reported as section-missing
     content = [(section, _content(section)) for section in parts]
     d_blocks = _content(view.plan.section("D"))
-    if _found_no_needs(view, d_blocks, check):
+    sentences = [sentence for _, blocks in content for _, sentence in _sentences(view, blocks)]
+    # An assessment that found no needs makes "none" enough; but where H still sets out provision, the needs are
+    # real, and H may not leave help out or put it off ("has been left out of this plan", "is being looked at").
+    found_none = _found_no_needs(view, d_blocks, check)
+    if found_none and not any(has_amount(sentence) and not _says_none(sentence, check) for sentence in sentences):
         return  # no provision is due
     details = {"signals": _signals(view, check)}
     # Without an assessment, whatever H says short of set-out provision ("No change.", "Not assessed.", "She will
     # carry on supporting the family") rests on nothing. With one, H may not leave found needs out ("not included
     # because ..."), unless section 2 of the 1970 Act does not reach this child (H1, `h1_not_due`).
     unfounded = _unfounded(view, d_blocks, check)
-    nothing = all(_says_none(sentence, check) for _, blocks in content for _, sentence in _sentences(view, blocks))
+    short_of_needs = _leaves_help_out if found_none else _short_of_needs
+    nothing = all(_says_none(sentence, check) for sentence in sentences)
     for section, blocks in content:
         if not blocks and nothing:
             yield Hit(section.id, details=details)
@@ -295,7 +306,7 @@ def _provision(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
                 (nothing and _says_none(sentence, check))
                 or check.pending.in_text(sentence)
                 or (not has_amount(sentence) and _put_off(sentence, check))
-                or (not has_amount(sentence) and (unfounded or _short_of_needs(sentence, check)))
+                or (not has_amount(sentence) and (unfounded or short_of_needs(sentence, check)))
             ):
                 yield span_hit(section.id, block, sentence, details=details)
 
