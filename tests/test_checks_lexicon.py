@@ -31,6 +31,7 @@ def vague_words(*paragraphs: str, section: str = "F") -> list[str]:
         ("Transition support to be considered in Year 6.", ["to be considered"]),
         ("Physiotherapy advice to school if his joint pain gets worse.", ["if his joint pain gets worse"]),
         ("Sensory breaks, e.g. a trampoline, etc.", ["e.g.", "etc."]),
+        ("Zara can use the calm room if her anxiety becomes too much.", ["if her anxiety becomes"]),
     ],
 )
 def test_vague_words_are_quoted_exactly(text: str, words: list[str]) -> None:
@@ -47,6 +48,7 @@ def test_vague_words_are_quoted_exactly(text: str, words: list[str]) -> None:
         "Regular (3 times a week) sensory circuits of 10 minutes with a teaching assistant.",
         'Sam told us: "adults should talk to me quietly". Staff will give him 10 seconds to answer, every lesson.',
         "Staff keep records up to date each week.",
+        "Zara sees the school nurse every Monday for 20 minutes, to plan what to do if her anxiety becomes too much.",
     ],
 )
 def test_specific_uses_pass(text: str) -> None:

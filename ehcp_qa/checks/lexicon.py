@@ -7,6 +7,8 @@ Context keeps specific uses from being flagged:
   number_within    a number within this many words after the phrase makes it specific ("small group of 4")
   skip_quoted      words inside quotation marks are someone's own words (a child's view), not the plan's
   sentence_end     only report the phrase when it ends its sentence ("daily reading support." says no more)
+  unquantified     only report the phrase when its sentence gives no amount ("when he feels worried" beside
+                   "once a week for 30 minutes" is part of what the provision is for)
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class Lexicon:
     number_within: int
     skip_quoted: bool
     sentence_end: bool
+    unquantified: bool
 
 
 def compile_lexicon(params: Params, setup: Setup) -> Lexicon:
@@ -42,6 +45,7 @@ def compile_lexicon(params: Params, setup: Setup) -> Lexicon:
         number_within=params.integer("number_within", 0),
         skip_quoted=params.boolean("skip_quoted", True),
         sentence_end=params.boolean("sentence_end", False),
+        unquantified=params.boolean("unquantified", False),
     )
 
 
@@ -71,6 +75,8 @@ def matches(doc: Doc, lexicon: Lexicon) -> Iterator[Span]:
         if covered(span, excused) or in_ranges(span.start_char, span.end_char, quoted):
             continue
         if lexicon.sentence_end and not _ends_sentence(span):
+            continue
+        if lexicon.unquantified and has_amount(span.sent):
             continue
         if not is_specific(doc, span, lexicon):
             yield span
