@@ -43,6 +43,7 @@ class SocialCareCheck:
     test: str
     none_words: PhraseList  # "N/A", "no social care needs", "not known to"
     assessed_words: PhraseList  # "assessment", "social worker"
+    other_assessments: PhraseList  # assessments that are not of social care ("the EHC needs assessment")
     need_words: PhraseList  # what D says when it describes needs ("needs support", "short breaks")
     signals: PhraseList  # signs elsewhere that social care is involved
     advice_words: PhraseList  # a K entry that is social care advice
@@ -69,6 +70,7 @@ def compile_social_care(params: Params, setup: Setup) -> SocialCareCheck:
         test=params.choice("test", TESTS),
         none_words=PhraseList.build("none_words", params.strings("none_words")),
         assessed_words=PhraseList.build("assessed_words", params.strings("assessed_words")),
+        other_assessments=PhraseList.build("other_assessments", params.strings("other_assessments", ())),
         need_words=PhraseList.build("need_words", params.strings("need_words")),
         signals=PhraseList.build("signals", params.strings("signals")),
         advice_words=PhraseList.build("advice_words", params.strings("advice_words")),
@@ -170,10 +172,16 @@ def _assessed(view: PlanView, blocks: list[Block], check: SocialCareCheck) -> bo
     )
 
 
+def _assessments(sentence: Span, check: SocialCareCheck) -> list[Span]:
+    """The social care assessments a sentence names, not others ("outside the remit of an EHC needs assessment")."""
+    others = check.other_assessments.find(sentence)
+    return [span for span in check.assessed_words.find(sentence) if not covered(span, others)]
+
+
 def _reports_assessment(sentence: Span, check: SocialCareCheck) -> bool:
     """The sentence names an assessment and nothing that says it did not happen ("was requested", "not needed")."""
     return (
-        check.assessed_words.in_text(sentence)
+        bool(_assessments(sentence, check))
         and not check.not_assessed.in_text(sentence)
         and not _denies_assessment(sentence, check)
     )
@@ -185,7 +193,7 @@ def _denies_assessment(sentence: Span, check: SocialCareCheck) -> bool:
     he does not need help")."""
     denials = check.denials.find(sentence)
     findings = check.findings.find(sentence)
-    assessments = check.assessed_words.find(sentence)
+    assessments = _assessments(sentence, check)
     return bool(assessments) and all(
         any(_denies(denial, assessment, findings) for denial in denials) for assessment in assessments
     )
@@ -207,7 +215,7 @@ def _unassessed(sentence: Span, check: SocialCareCheck) -> bool:
     denials = check.not_assessed.find(sentence)
     return any(
         abs(assessment.start - denial.end) <= ASSESSMENT_REACH or abs(denial.start - assessment.end) <= ASSESSMENT_REACH
-        for assessment in check.assessed_words.find(sentence)
+        for assessment in _assessments(sentence, check)
         for denial in denials
     )
 
