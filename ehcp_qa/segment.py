@@ -182,7 +182,15 @@ def match_heading(block: Block, vocabulary: Vocabulary) -> HeadingMatch | None:
     if letter_first and _letter_first_heading(block, letter_first, vocabulary):
         return HeadingMatch(ids=_section_ids(*letter_first.groups()[:2]), title=text, by_letter=True)
     styled = block.kind == "heading" or block.bold
-    if words <= MAX_UNLETTERED_WORDS and block.kind != "list_item" and (styled or not _LABELLED_VALUE.match(text)):
+    # A table's first cell may be a title ("Social care needs"), but one that ends a sentence ("Harvey will
+    # continue to receive support from his learning support assistant.") is a row of the table.
+    sentence = not styled and text.endswith(".")
+    if (
+        words <= MAX_UNLETTERED_WORDS
+        and block.kind != "list_item"
+        and not sentence
+        and (styled or not _LABELLED_VALUE.match(text))
+    ):
         found = _title_section(text, vocabulary)
         if found:
             return HeadingMatch(ids=(found[0],), title=text, weak=found[1])

@@ -252,6 +252,27 @@ def test_heading_in_first_table_cell() -> None:
     assert texts(plan, "D") == ["Ava has a social worker."]
 
 
+def test_a_sentence_in_a_first_cell_is_a_row_not_a_heading() -> None:
+    """An outcome that uses a title's words ("support", "learning") is still a row of the outcomes table."""
+    plan = segment(
+        doc(
+            ("b", "SECTION E - OUTCOMES"),
+            ("cell", 0, 0, 0, "Outcome"),
+            ("cell", 0, 0, 1, "By when"),
+            ("cell", 0, 1, 0, "Ava will continue to receive support from her learning support assistant."),
+            ("cell", 0, 1, 1, "July 2026"),
+            ("b", "SECTION F - SPECIAL EDUCATIONAL PROVISION"),
+            "Phonics for 20 minutes a day.",
+        )
+    )
+    assert plan.section_ids == ("E", "F")
+    assert texts(plan, "E")[-2:] == [
+        "Ava will continue to receive support from her learning support assistant.",
+        "July 2026",
+    ]
+    assert texts(plan, "F") == ["Phonics for 20 minutes a day."]
+
+
 def test_combined_e_and_f_table_splits_by_column_and_keeps_rows() -> None:
     plan = segment(
         doc(
