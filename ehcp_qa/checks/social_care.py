@@ -36,6 +36,7 @@ TESTS = ("needs", "provision", "advice")
 NEGATION_REACH = 4  # words between "not" and the need it negates ("did not want any short breaks")
 ASSESSMENT_REACH = 4  # words between an assessment and what says it did not happen ("not part of the assessment")
 BARE_NONE_WORDS = 2  # "None.", "Not applicable.": no more than a reply to the heading
+ENTRY_LABEL_WORDS = 8  # a K entry's label ends at a colon this near its start ("Children's social care: ...")
 
 
 @dataclass(frozen=True)
@@ -321,11 +322,19 @@ def _provision(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
 
 def _put_off(sentence: Span, check: SocialCareCheck) -> bool:
     """Help that will be settled later: "will be" and a participle, then a condition or a later date ("will be
-    arranged if the family ask", "will be agreed at the next review")."""
+    arranged if the family ask", "will be agreed at the next review"); or help still in the making ("a package
+    is being put together")."""
     for will, be, done in zip(sentence, sentence[1:], sentence[2:], strict=False):
         if will.lower_ == "will" and be.lower_ == "be" and _participle(done):
             return check.put_off_until.in_text(sentence[done.i - sentence.start + 1 :])
+        if will.lemma_ == "be" and be.lower_ == "being" and done.is_alpha:
+            return not _looked_after(sentence[done.i - sentence.start :])
     return False
+
+
+def _looked_after(words: Span) -> bool:
+    """ "being looked after" by foster carers is a looked-after child's care, not help still to come."""
+    return words[:2].text.lower() == "looked after"
 
 
 def _participle(token: Token) -> bool:
@@ -337,14 +346,20 @@ def _advice(view: PlanView, check: SocialCareCheck) -> Iterator[Hit]:
     section = view.plan.section("K")
     if section is None:
         return  # reported as section-missing
-    entries = [
-        b
-        for b in _content(section)
-        if check.advice_words.in_text(view.doc(b)) and not check.not_advice_words.in_text(view.doc(b))
-    ]
+    entries = [b for b in _content(section) if _social_care_entry(view.doc(b), check)]
     if any(not check.no_advice_words.in_text(view.doc(b)) and not _withheld(view.doc(b), check) for b in entries):
         return
     yield whole_block("K", entries[0]) if entries else Hit("K")
+
+
+def _social_care_entry(entry: Doc, check: SocialCareCheck) -> bool:
+    """A K entry from social care: its label says so ("Children's social care: ..."), whatever follows ("agreed to
+    email his views"); an entry with no such label names social care and is not someone else's advice ("Sam's own
+    views, recorded by his social worker")."""
+    colon = next((token.i for token in entry[:ENTRY_LABEL_WORDS] if token.text == ":"), None)
+    if colon is not None and check.advice_words.in_text(entry[:colon]):
+        return not check.not_advice_words.in_text(entry[:colon])
+    return check.advice_words.in_text(entry) and not check.not_advice_words.in_text(entry)
 
 
 def _withheld(entry: Doc, check: SocialCareCheck) -> bool:
