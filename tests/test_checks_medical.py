@@ -102,7 +102,16 @@ def health(*paragraphs: str, needs: tuple[str, ...] = ()) -> Plan:
     ("paragraphs", "terms"),
     [
         (["Diagnoses: Epilepsy. Global developmental delay."], ["Epilepsy", "Global developmental delay"]),
-        (["Sam has ADHD (Attention Deficit Hyperactivity Disorder)."], ["ADHD"]),
+        # The other name in brackets is the same term: the evidence covers both.
+        (
+            ["Sam has ADHD (Attention Deficit Hyperactivity Disorder)."],
+            ["ADHD (Attention Deficit Hyperactivity Disorder)"],
+        ),
+        (
+            ["Sam has Attention Deficit Hyperactivity Disorder (ADHD), since 2024."],
+            ["Attention Deficit Hyperactivity Disorder (ADHD)"],
+        ),
+        (["Sam has ADHD (diagnosed in 2022) and GDD (Derby clinic)."], ["GDD"]),
         (["He takes sertraline."], ["sertraline"]),
         (["Sam has epilepsy. He is in Year 4."], ["epilepsy"]),
         (["Sam has GDD.", "Sam has epilepsy, which means he has seizures."], ["GDD"]),

@@ -51,10 +51,13 @@ _RELATIVE = frozenset({"that", "which", "who"})  # ", plastic splints that fit i
 _GLOSS_CLOSE = (")", "]")
 _EXPLAINING_OPENERS = ("(", "[", ",", "–", "—")
 _CLAUSE_JOINERS = frozenset({"and", "but", "while", "whereas", "although"})
+# ", for which she takes azathioprine": what is done for the term, not what it is.
+_TREATED = frozenset({"for"})
 # A clause opening with these carries on about the term before ("epilepsy, and her seizures come when ...").
 _POINTING = frozenset({"this", "these", "it", "that"})
 _POINTING_WITHIN = 4
 _WHEN_WORDS = 10
+_BRACKETED_NAME_WORDS = 8  # "ADHD (Attention Deficit Hyperactivity Disorder)": a long name fits in this many words
 # A clause starting so refers back to the term before it ("...; for him it means", "...; this makes").
 _REFERRING = frozenset({"this", "these", "it", "its", "they", "their", "his", "her", "which", "so", "for"})
 _JOINERS = {"'s", "’s", "-"}  # inside a name: "Tourette's", "Pallister-Killian"
@@ -240,7 +243,7 @@ def _gloss_span(doc: Doc, mention: Span, same_term: Sequence[Span], describing: 
             doc[end + 1].lower_ in _APPOSITIVE
             or doc[end + 1 : end + 3].text.lower() == "in which"
             or (
-                doc[end + 1].lower_ not in _CLAUSE_JOINERS
+                doc[end + 1].lower_ not in _CLAUSE_JOINERS | _TREATED
                 and (
                     any(t.lower_ in describing for t in doc[end + 1 : end + 4])
                     or any(t.lower_ in _RELATIVE for t in doc[end + 2 : end + 6])
@@ -511,7 +514,24 @@ def run_medical(view: PlanView, sections: tuple[str, ...], check: MedicalCheck) 
                 "term": term.term if term else item.span.text,
                 "plain": term.plain if term else "",
             }
-            yield Hit(section.id, block, item.span.start_char, item.span.end_char, details=details)
+            yield Hit(section.id, block, item.span.start_char, _evidence_end(item.span), details=details)
+
+
+def _evidence_end(mention: Span) -> int:
+    """The term with the other name in brackets right after it, which is the same term: "Developmental Language
+    Disorder (DLD)", "ADHD (Attention Deficit Hyperactivity Disorder)"."""
+    doc, end = mention.doc, mention.end
+    if end >= len(doc) or doc[end].text != "(":
+        return mention.end_char
+    close = next((token for token in doc[end + 1 : end + 1 + _BRACKETED_NAME_WORDS] if token.text == ")"), None)
+    if close is None:
+        return mention.end_char
+    inside = [token for token in doc[end + 1 : close.i] if token.is_alpha]
+    short_form = len(inside) == 1 and inside[0].text.isupper()
+    long_form = mention.text.isupper() and bool(inside) and all(token.text[0].isupper() for token in inside)
+    if not (short_form or long_form):
+        return mention.end_char
+    return close.idx + len(close)
 
 
 MEDICAL = CheckType(compile=compile_medical, run=run_medical, details=frozenset({"words", "term", "plain"}))
