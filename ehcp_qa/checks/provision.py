@@ -28,6 +28,7 @@ from ehcp_qa.checks.units import table_rows, units
 from ehcp_qa.model import Block
 
 REQUIREMENTS = ("frequency", "who")
+ITEM_SECTIONS = frozenset({"F", "G"})  # in H a short line is a reply to the heading ("Not assessed."), not an item
 
 
 @dataclass(frozen=True)
@@ -68,12 +69,14 @@ def _names_provision(doc: Doc | Span, check: ProvisionCheck) -> bool:
     return any(not covered(span, excluded) for span in check.provision_words.find(doc))
 
 
-def _is_bare_item(sentence: Span, block: Block, check: ProvisionCheck) -> bool:
+def _is_bare_item(sentence: Span, block: Block, section: str, check: ProvisionCheck) -> bool:
     """A short item ("Coloured overlays.", "Orthotics as advised."): in section F or G it can only be provision.
     In a table only a row's first cell is tested: the others name who and how often, not provision. A short
     statement ("This section is complete.") is not an item."""
     words = sum(1 for token in sentence if token.is_alpha)
-    if block.location.cell or check.no_provision.in_text(sentence) or check.clause_words.in_text(sentence):
+    if section not in ITEM_SECTIONS or block.location.cell:
+        return False
+    if check.no_provision.in_text(sentence) or check.clause_words.in_text(sentence):
         return False
     return 0 < words <= check.bare_item_words
 
@@ -93,7 +96,7 @@ def run_provision(view: PlanView, sections: tuple[str, ...], check: ProvisionChe
                 # The next sentence may finish this one's provision ("They last 20 minutes, twice a week.").
                 following = [s for s in sentences[at + 1 : at + 2] if _continues(s, check)]
                 near = [*(doc for doc in context if not check.vague_words.in_text(doc)), sentence, *following]
-                if not (_names_provision(sentence, check) or _is_bare_item(sentence, unit.block, check)):
+                if not (_names_provision(sentence, check) or _is_bare_item(sentence, unit.block, section.id, check)):
                     continue
                 if not any(check.required_words.in_text(doc) for doc in near):
                     yield span_hit(section.id, unit.block, sentence)
