@@ -56,7 +56,10 @@ _NUMERIC = re.compile(r"^(?:\d+(?:[.:/]\d+)*(?:st|nd|rd|th|%|x)?|x\d+)$", re.IGN
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _NOT_AMOUNT_BEFORE = frozenset(["year", "years", "yr", "y", "stage", "ks", "age", "aged", "nc"])
 # "once one becomes available", "if one is free", "ask for one.": "one" standing for a thing, not a count.
-_PRONOUN_ONE_AFTER = frozenset(["is", "becomes", "was", "can", "will", "has", "comes", "."])
+_HAPPENS = frozenset(["is", "becomes", "was", "can", "will", "has", "comes"])
+_PRONOUN_ONE_AFTER = _HAPPENS | {"."}
+# "once a week is enough": a period after "once a" makes it a count whatever follows.
+_PERIODS = frozenset(["day", "week", "fortnight", "month", "term", "half", "year", "lesson", "session", "night"])
 # "once a week", "once every half term", "once more": otherwise "once" means "as soon as" ("once she is 18").
 _ONCE_COUNTS_BEFORE = frozenset(
     [
@@ -116,6 +119,18 @@ def is_number(word: str) -> bool:
     return bool(_NUMERIC.match(word)) or word.lower() in _NUMBER_WORDS
 
 
+def _once_a_thing_happens(once: Token) -> bool:
+    """ "once a worker is allocated", "once an assessment has been done": "as soon as", not "once a week"."""
+    doc = once.doc
+    verb = once.i + 3
+    return (
+        doc[once.i + 1].lower_ in ("a", "an")
+        and verb < len(doc)
+        and doc[once.i + 2].lower_ not in _PERIODS
+        and doc[verb].lower_ in _HAPPENS
+    )
+
+
 def is_amount(token: Token) -> bool:
     """A number that counts or measures something, not a year, "Year 6", "Key Stage 2", "age 14" or a date."""
     if not is_number(token.text) or _YEAR.match(token.text):
@@ -124,7 +139,7 @@ def is_amount(token: Token) -> bool:
     before = doc[token.i - 1].lower_ if token.i > 0 else ""
     after = doc[token.i + 1].lower_ if token.i + 1 < len(doc) else ""
     if (token.lower_ == "one" and after in _PRONOUN_ONE_AFTER) or (
-        token.lower_ == "once" and after not in _ONCE_COUNTS_BEFORE
+        token.lower_ == "once" and (after not in _ONCE_COUNTS_BEFORE or _once_a_thing_happens(token))
     ):
         return False
     return before not in _NOT_AMOUNT_BEFORE and before not in _MONTHS and after not in _MONTHS
