@@ -78,6 +78,13 @@ GLOSSARY = {
             "kind": "medication",
             "plain": "A medicine for anxiety and low mood; it is a medicine that can help mood.",
         },
+        {
+            "term": "Urinary incontinence",
+            "aliases": ["incontinence"],
+            "abbreviations": [],
+            "kind": "condition",
+            "plain": "Wetting accidents after the age most children are dry.",
+        },
     ],
 }
 
@@ -156,6 +163,11 @@ def test_ambiguous_abbreviation_needs_its_context(ruleset: RuleSet) -> None:
 
 def test_misspelt_term_is_found(ruleset: RuleSet) -> None:
     assert unexplained(ruleset, health("Sam has epilespy.")) == ["epilespy"]
+
+
+def test_a_word_inside_a_term_is_not_a_misspelling_of_it(ruleset: RuleSet) -> None:
+    assert unexplained(ruleset, health("His continence is checked by the school nurse.")) == []
+    assert unexplained(ruleset, health("Sam has incontinance.")) == ["incontinance"]
 
 
 def test_the_suggestion_is_the_glossary_plain_text(ruleset: RuleSet) -> None:

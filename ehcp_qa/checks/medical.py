@@ -170,7 +170,10 @@ def _misspelt(token: Token, names: Sequence[str], score: int) -> int | None:
     if score == 0 or not token.is_alpha or len(word) < 6 or is_known_word(word):
         return None
     best = process.extractOne(word, names, scorer=fuzz.ratio, score_cutoff=score)
-    return best[2] if best else None
+    # A word inside the name or the name inside it is another word, not a typo ("continence", "incontinence").
+    if best is None or word in best[0] or best[0] in word:
+        return None
+    return best[2]
 
 
 def _glossary_terms(doc: Doc, check: MedicalCheck) -> Iterator[_Found]:

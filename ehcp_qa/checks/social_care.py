@@ -327,9 +327,14 @@ def _put_off(sentence: Span, check: SocialCareCheck) -> bool:
     for will, be, done in zip(sentence, sentence[1:], sentence[2:], strict=False):
         if will.lower_ == "will" and be.lower_ == "be" and _participle(done):
             return check.put_off_until.in_text(sentence[done.i - sentence.start + 1 :])
-        if will.lemma_ == "be" and be.lower_ == "being" and done.is_alpha:
+        if be.lower_ == "being" and done.is_alpha and _after_be(be):
             return not _looked_after(sentence[done.i - sentence.start :])
     return False
+
+
+def _after_be(being: Token) -> bool:
+    """ "is being", "is still being": "being" as part of a verb, not a noun ("a human being")."""
+    return any(token.lemma_ == "be" for token in being.doc[max(being.i - 2, 0) : being.i])
 
 
 def _looked_after(words: Span) -> bool:
