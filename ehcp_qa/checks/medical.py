@@ -51,8 +51,9 @@ _RELATIVE = frozenset({"that", "which", "who"})  # ", plastic splints that fit i
 _GLOSS_CLOSE = (")", "]")
 _EXPLAINING_OPENERS = ("(", "[", ",", "–", "—")
 _CLAUSE_JOINERS = frozenset({"and", "but", "while", "whereas", "although"})
-# ", for which she takes azathioprine": what is done for the term, not what it is.
-_TREATED = frozenset({"for"})
+# These after the comma open another clause, not a gloss; ", for which she takes azathioprine" says what is done
+# for the term, not what it is.
+_NOT_A_GLOSS = _CLAUSE_JOINERS | {"for"}
 # A clause opening with these carries on about the term before ("epilepsy, and her seizures come when ...").
 _POINTING = frozenset({"this", "these", "it", "that"})
 _POINTING_WITHIN = 4
@@ -246,7 +247,7 @@ def _gloss_span(doc: Doc, mention: Span, same_term: Sequence[Span], describing: 
             doc[end + 1].lower_ in _APPOSITIVE
             or doc[end + 1 : end + 3].text.lower() == "in which"
             or (
-                doc[end + 1].lower_ not in _CLAUSE_JOINERS | _TREATED
+                doc[end + 1].lower_ not in _NOT_A_GLOSS
                 and (
                     any(t.lower_ in describing for t in doc[end + 1 : end + 4])
                     or any(t.lower_ in _RELATIVE for t in doc[end + 2 : end + 6])

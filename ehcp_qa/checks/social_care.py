@@ -362,9 +362,9 @@ def _social_care_entry(entry: Doc, check: SocialCareCheck) -> bool:
     email his views"); an entry with no such label names social care and is not someone else's advice ("Sam's own
     views, recorded by his social worker")."""
     colon = next((token.i for token in entry[:ENTRY_LABEL_WORDS] if token.text == ":"), None)
-    if colon is not None and check.advice_words.in_text(entry[:colon]):
-        return not check.not_advice_words.in_text(entry[:colon])
-    return check.advice_words.in_text(entry) and not check.not_advice_words.in_text(entry)
+    label = entry[:colon] if colon is not None else None
+    said = label if label is not None and check.advice_words.in_text(label) else entry
+    return check.advice_words.in_text(said) and not check.not_advice_words.in_text(said)
 
 
 def _withheld(entry: Doc, check: SocialCareCheck) -> bool:
