@@ -307,6 +307,16 @@ def _named_before(doc: Doc, mention: Span, same_term: Sequence[Span]) -> bool:
     return before.is_alpha and not any(other.start <= before.i < other.end for other in same_term)
 
 
+def _everyday_name_after(doc: Doc, mention: Span, everyday: frozenset[str]) -> bool:
+    """The term's everyday name in brackets after it: "myopia (short sight)" says what it is in plain English, as
+    "long sight (hypermetropia)" does the other way round."""
+    end = mention.end
+    if end >= len(doc) or doc[end].text not in "([":
+        return False
+    close = next((token.i for token in doc[end + 1 : end + 1 + _BRACKETED_NAME_WORDS] if token.text in ")]"), None)
+    return close is not None and doc[end + 1 : close].text.lower() in everyday
+
+
 def _in_quotes(doc: Doc, mention: Span) -> bool:
     """A term in quotation marks is being introduced by its everyday name, with the words around it saying what
     it is: "If her blood sugar drops too low she has a “hypo”"."""
@@ -451,11 +461,13 @@ def _inside_gloss(doc: Doc, item: _Found, found: Sequence[_Found], describing: f
 
 
 def _others(sentence: Span, item: _Found, check: MedicalCheck) -> list[Span]:
-    """The other terms of the sentence, reported or not (a fallback word is another term to a glossary term)."""
+    """The other terms of the sentence, reported or not (a fallback word is another term to a glossary term), but
+    not everyday names: "his asthma is mild; he carries a blue inhaler that opens up his airways" explains asthma."""
     return [
         span
         for span in _term_like(sentence.doc, check)
         if sentence.start <= span.start < sentence.end
+        and span.text.lower() not in check.everyday
         and span.text.lower() != item.span.text.lower()
         and not (span.start < item.span.end and item.span.start < span.end)
     ]
@@ -489,6 +501,7 @@ def _mentions(
                 _gloss(sentence.span.doc, item.span, same_term, check)
                 or _described_before(sentence.span.doc, item.span, check.described_by)
                 or _named_before(sentence.span.doc, item.span, same_term)
+                or _everyday_name_after(sentence.span.doc, item.span, check.everyday)
                 or _in_quotes(sentence.span.doc, item.span)
                 or _explained(sentences, position, check, item.span, _others(sentence.span, item, check))
                 or _explained_in_row(sentence.block, rows, view, check)
