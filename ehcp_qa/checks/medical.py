@@ -510,20 +510,22 @@ def _mentions(
 
 
 def run_medical(view: PlanView, sections: tuple[str, ...], check: MedicalCheck) -> Iterator[Hit]:
-    explained = {
-        item.key
-        for section in view.sections(check.explained_in)
-        for sentences, position, item, cued in _mentions(view, section, check)
-        if cued or _impact_near(sentences, position, check)
-    }
+    explained: set[str] = set()
+    explained_names: set[tuple[str, ...]] = set()  # the words of each explained mention, as lemmas
+    for section in view.sections(check.explained_in):
+        for sentences, position, item, cued in _mentions(view, section, check):
+            if cued or _impact_near(sentences, position, check):
+                explained.add(item.key)
+                explained_names.add(_lemmas(item.span))
     for section in view.sections(sections):
         first: dict[str, tuple[Block, _Found]] = {}
         for sentences, position, item, cued in _mentions(view, section, check):
             if cued:
                 explained.add(item.key)
+                explained_names.add(_lemmas(item.span))
             first.setdefault(item.key, (sentences[position].block, item))
         for key, (block, item) in first.items():
-            if key in explained:
+            if key in explained or _kind_explained(item.span, explained_names):
                 continue
             term = item.term
             details = {
@@ -532,6 +534,17 @@ def run_medical(view: PlanView, sections: tuple[str, ...], check: MedicalCheck) 
                 "plain": term.plain if term else "",
             }
             yield Hit(section.id, block, item.span.start_char, _evidence_end(item.span), details=details)
+
+
+def _lemmas(span: Span) -> tuple[str, ...]:
+    return tuple(token.lemma_.lower() for token in span)
+
+
+def _kind_explained(mention: Span, explained_names: set[tuple[str, ...]]) -> bool:
+    """A name that ends an explained term's name: "a seizure" once "tonic-clonic seizures, in which he falls
+    ..." is explained, "diabetes" once "type 1 diabetes, so her body ..." is."""
+    words = _lemmas(mention)
+    return any(len(name) > len(words) and name[-len(words) :] == words for name in explained_names)
 
 
 def _evidence_end(mention: Span) -> int:
