@@ -61,6 +61,9 @@ _WHEN_WORDS = 10
 _BRACKETED_NAME_WORDS = 8  # "ADHD (Attention Deficit Hyperactivity Disorder)": a long name fits in this many words
 # A clause starting so refers back to the term before it ("...; for him it means", "...; this makes").
 _REFERRING = frozenset({"this", "these", "it", "its", "they", "their", "his", "her", "which", "so", "for"})
+# "... autistic in 2021; she takes what people say literally": a statement about the child after a semicolon.
+_CHILD = frozenset({"he", "she", "they"})
+_CHILD_WITHIN = 3
 _JOINERS = {"'s", "’s", "-"}  # inside a name: "Tourette's", "Pallister-Killian"
 _WORD = re.compile(r"[a-z]+")
 
@@ -96,6 +99,7 @@ class MedicalCheck:
     described_by: frozenset[str]  # "her emergency medicine, buccal midazolam": the words before say what it is
     service_words: frozenset[str]  # "cleft team", "diabetes nurse": a term before these names a service
     not_explained_by: PhraseList  # cue look-alikes: "when he was four months old" is a time, not an effect
+    not_an_effect: PhraseList  # "; she is seen by the clinic yearly": care the child gets, not how it affects her
     negation_window: int
     gloss_min_words: int
     neighbour_cue_within: int  # a neighbouring sentence explains the term only with a cue this near its start
@@ -150,6 +154,7 @@ def compile_medical(params: Params, setup: Setup) -> MedicalCheck:
         described_by=frozenset(word.lower() for word in params.strings("described_by", ())),
         service_words=frozenset(word.lower() for word in params.strings("service_words", ())),
         not_explained_by=PhraseList.build("not_explained_by", params.strings("not_explained_by", ())),
+        not_an_effect=PhraseList.build("not_an_effect", params.strings("not_an_effect", ())),
         negation_window=params.integer("negation_window", 4),
         gloss_min_words=params.integer("gloss_min_words", 3, minimum=1),
         neighbour_cue_within=params.integer("neighbour_cue_within", 6, minimum=1),
@@ -282,6 +287,8 @@ def _gloss(doc: Doc, mention: Span, same_term: Sequence[Span], check: MedicalChe
     gloss = _gloss_span(doc, mention, same_term, check.described_by)
     if gloss is None or sum(not token.is_punct for token in gloss) < check.gloss_min_words:
         return False
+    if doc[gloss.start - 1].text == ";" and check.not_an_effect.find(gloss):
+        return False  # "Tourette syndrome; he is seen by the neurology clinic": the next statement, not a gloss
     first = next((token.i for token in gloss if not token.is_punct), gloss.start)
     # Another term between this one and the gloss (not another name for it, nor its kind: "epilepsy with
     # tonic-clonic seizures – he falls ..."), or at its start, is what the gloss explains.
@@ -372,9 +379,21 @@ def _cue_for(sentence: Span, check: MedicalCheck, mention: Span, others: Sequenc
         names_another = any(clause.start <= other.start < clause.end for other in others)
         if i > own and names_another and clause[0].lower_ not in _REFERRING:
             return False
-        if _has_cue(clause, check, mention):
+        if _has_cue(clause, check, mention) or (i == own + 1 and not names_another and _says_how(clause, check)):
             return True
     return False
+
+
+def _says_how(clause: Span, check: MedicalCheck) -> bool:
+    """A clause after a semicolon about the child, not about the care the child gets: "... autistic in 2021; she
+    takes what people say literally" tells how the term shows in her."""
+    doc = clause.doc
+    return (
+        clause.start > 0
+        and doc[clause.start - 1].text == ";"
+        and any(token.lower_ in _CHILD for token in clause[:_CHILD_WITHIN])  # "; in practice she reads slowly"
+        and not check.not_an_effect.find(clause)
+    )
 
 
 def _explained(
