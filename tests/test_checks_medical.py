@@ -122,6 +122,8 @@ def health(*paragraphs: str, needs: tuple[str, ...] = ()) -> Plan:
         (["He takes sertraline."], ["sertraline"]),
         (["Sam has epilepsy. He is in Year 4."], ["epilepsy"]),
         (["Sam has GDD.", "Sam has epilepsy, which means he has seizures."], ["GDD"]),
+        # A term opening what follows a dash is the next item of a list, not part of an explanation.
+        (["Epilepsy – sertraline kept in the office."], ["Epilepsy", "sertraline"]),
     ],
 )
 def test_unexplained_terms_are_reported_once_as_written(

@@ -50,6 +50,8 @@ _APPOSITIVE = frozenset({"a", "an", "which", "where"})
 _RELATIVE = frozenset({"that", "which", "who"})  # ", plastic splints that fit inside his shoes": what it is
 _GLOSS_CLOSE = (")", "]")
 _EXPLAINING_OPENERS = ("(", "[", ",", "–", "—")
+# After these a gloss may be a statement about the child's care instead ("Epilepsy – under review by neurology").
+_STATEMENT_OPENERS = frozenset({";", ":", "-", "–", "—"})
 _CLAUSE_JOINERS = frozenset({"and", "but", "while", "whereas", "although"})
 # These after the comma open another clause, not a gloss; ", for which she takes azathioprine" says what is done
 # for the term, not what it is.
@@ -268,6 +270,12 @@ def _gloss_span(doc: Doc, mention: Span, same_term: Sequence[Span], describing: 
     return gloss
 
 
+def _first_part(span: Span) -> Span:
+    """The span up to its first punctuation mark (inside-word hyphens and apostrophes aside)."""
+    end = next((t.i for t in span if t.is_punct and t.text not in _JOINERS), span.end)
+    return span.doc[span.start : end]
+
+
 def _past_when(doc: Doc, end: int) -> int:
     """Past a few words of time or place between a term and its gloss ("autism in 2022: he takes words
     literally", "grommets fitted in 2017 – tiny tubes ...", "glue ear last winter (fluid behind the eardrum)",
@@ -287,8 +295,8 @@ def _gloss(doc: Doc, mention: Span, same_term: Sequence[Span], check: MedicalChe
     gloss = _gloss_span(doc, mention, same_term, check.described_by)
     if gloss is None or sum(not token.is_punct for token in gloss) < check.gloss_min_words:
         return False
-    if doc[gloss.start - 1].text == ";" and check.not_an_effect.find(gloss):
-        return False  # "Tourette syndrome; he is seen by the neurology clinic": the next statement, not a gloss
+    if doc[gloss.start - 1].text in _STATEMENT_OPENERS and check.not_an_effect.find(_first_part(gloss)):
+        return False  # "Tourette syndrome; he is seen by the clinic", "X – see OT report": care, not a gloss
     first = next((token.i for token in gloss if not token.is_punct), gloss.start)
     # Another term between this one and the gloss (not another name for it, nor its kind: "epilepsy with
     # tonic-clonic seizures – he falls ..."), or at its start, is what the gloss explains.
@@ -468,13 +476,18 @@ def _inside_gloss(doc: Doc, item: _Found, found: Sequence[_Found], describing: f
             continue
         same_term = [f.span for f in found if f.key == other.key and f is not other]
         gloss = _gloss_span(doc, other.span, same_term, describing)
-        # After a semicolon, colon or dash the next words may be the next item of a list, not an explanation.
-        explains = (
-            gloss is not None
-            and doc[gloss.start - 1].text in _EXPLAINING_OPENERS
-            and not any(other.span.end <= f.span.start < gloss.start for f in found)  # it is that term's gloss
-        )
-        if explains and gloss is not None and gloss.start <= item.span.start and item.span.end <= gloss.end:
+        if gloss is None or not (gloss.start <= item.span.start and item.span.end <= gloss.end):
+            continue
+        opener, first = doc[gloss.start - 1].text, gloss[0].lower_
+        if opener in _STATEMENT_OPENERS and gloss.start == item.span.start:
+            continue  # the next item of a list: "Asthma – salbutamol inhaler kept in class."
+        # After a semicolon or colon the next words may be the next item of a list, unless they point back to the
+        # term with this one: "epilepsy; his seizures mostly happen at night" (not "; his sister has asthma").
+        owned = first in _REFERRING and item.span.start == gloss.start + 1
+        if (opener in _EXPLAINING_OPENERS or owned) and not any(
+            other.span.end <= f.span.start < gloss.start
+            for f in found  # it is that term's gloss
+        ):
             return True
     return False
 
