@@ -322,14 +322,21 @@ def _named_before(doc: Doc, mention: Span, same_term: Sequence[Span]) -> bool:
     return before.is_alpha and not any(other.start <= before.i < other.end for other in same_term)
 
 
-def _everyday_name_after(doc: Doc, mention: Span, everyday: frozenset[str]) -> bool:
+def _bracketed_after(mention: Span, opening: str, closing: str) -> Span | None:
+    """The words in brackets right after the term, if they close within `_BRACKETED_NAME_WORDS`."""
+    doc, end = mention.doc, mention.end
+    if end >= len(doc) or doc[end].text not in opening:
+        return None
+    window = doc[end + 1 : end + 1 + _BRACKETED_NAME_WORDS]
+    close = next((token.i for token in window if token.text in closing), None)
+    return None if close is None else doc[end + 1 : close]
+
+
+def _everyday_name_after(mention: Span, everyday: frozenset[str]) -> bool:
     """The term's everyday name in brackets after it: "myopia (short sight)" says what it is in plain English, as
     "long sight (hypermetropia)" does the other way round."""
-    end = mention.end
-    if end >= len(doc) or doc[end].text not in "([":
-        return False
-    close = next((token.i for token in doc[end + 1 : end + 1 + _BRACKETED_NAME_WORDS] if token.text in ")]"), None)
-    return close is not None and doc[end + 1 : close].text.lower() in everyday
+    inside = _bracketed_after(mention, "([", ")]")
+    return inside is not None and inside.text.lower() in everyday
 
 
 def _in_quotes(doc: Doc, mention: Span) -> bool:
@@ -484,10 +491,8 @@ def _inside_gloss(doc: Doc, item: _Found, found: Sequence[_Found], describing: f
         # After a semicolon or colon the next words may be the next item of a list, unless they point back to the
         # term with this one: "epilepsy; his seizures mostly happen at night" (not "; his sister has asthma").
         owned = first in _REFERRING and item.span.start == gloss.start + 1
-        if (opener in _EXPLAINING_OPENERS or owned) and not any(
-            other.span.end <= f.span.start < gloss.start
-            for f in found  # it is that term's gloss
-        ):
+        its_own = not any(other.span.end <= f.span.start < gloss.start for f in found)  # no term in between
+        if (opener in _EXPLAINING_OPENERS or owned) and its_own:
             return True
     return False
 
@@ -533,7 +538,7 @@ def _mentions(
                 _gloss(sentence.span.doc, item.span, same_term, check)
                 or _described_before(sentence.span.doc, item.span, check.described_by)
                 or _named_before(sentence.span.doc, item.span, same_term)
-                or _everyday_name_after(sentence.span.doc, item.span, check.everyday)
+                or _everyday_name_after(item.span, check.everyday)
                 or _in_quotes(sentence.span.doc, item.span)
                 or _explained(sentences, position, check, item.span, _others(sentence.span, item, check))
                 or _explained_in_row(sentence.block, rows, view, check)
@@ -582,17 +587,15 @@ def _kind_explained(mention: Span, explained_names: set[tuple[str, ...]]) -> boo
 def _evidence_end(mention: Span) -> int:
     """The term with the other name in brackets right after it, which is the same term: "Developmental Language
     Disorder (DLD)", "ADHD (Attention Deficit Hyperactivity Disorder)"."""
-    doc, end = mention.doc, mention.end
-    if end >= len(doc) or doc[end].text != "(":
+    bracketed = _bracketed_after(mention, "(", ")")
+    if bracketed is None:
         return mention.end_char
-    close = next((token for token in doc[end + 1 : end + 1 + _BRACKETED_NAME_WORDS] if token.text == ")"), None)
-    if close is None:
-        return mention.end_char
-    inside = [token for token in doc[end + 1 : close.i] if token.is_alpha]
+    inside = [token for token in bracketed if token.is_alpha]
     short_form = len(inside) == 1 and inside[0].text.isupper()
     long_form = mention.text.isupper() and bool(inside) and all(token.text[0].isupper() for token in inside)
     if not (short_form or long_form):
         return mention.end_char
+    close = mention.doc[bracketed.end]
     return close.idx + len(close)
 
 
